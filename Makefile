@@ -1,0 +1,48 @@
+# The newcomer contract: `make report` and `make test` work on a fresh clone with only Python and make.
+PYTHON ?= python3
+EDITION ?= afml-13
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export DAGSTER_HOME := $(CURDIR)/.dagster
+export PYTHONHASHSEED := 0
+
+.PHONY: setup report test ui questionnaire bench lock clean help
+help:
+	@echo "make report [EDITION=afml-13]  build outputs/<edition>/report.html and report.pdf"
+	@echo "make test                      run the whole test suite"
+	@echo "make ui                        Dagster UI, sensors and schedules on http://127.0.0.1:3000"
+	@echo "make questionnaire EDITION=..  write the questionnaire workbook of an edition"
+	@echo "make bench                     scale and build benchmarks"
+
+setup: $(STAMP)
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+report: $(STAMP)
+	$(BIN)/python -m pipelines build --edition $(EDITION)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+ui: $(STAMP)
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+questionnaire: $(STAMP)
+	$(BIN)/python -m pipelines questionnaire --edition $(EDITION)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Re-pin after changing pyproject.toml dependencies (needs the package registry).
+lock:
+	rm -rf /tmp/afml-lock-venv && $(PYTHON) -m venv /tmp/afml-lock-venv
+	/tmp/afml-lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	( echo '# Pinned environment of the project: exact versions only (regenerate with `make lock`).'; \
+	  /tmp/afml-lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip)==' ) > requirements.lock
+
+clean:
+	rm -rf $(VENV) outputs/*/builds

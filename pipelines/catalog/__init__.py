@@ -1,0 +1,1 @@
+"""The recommendation catalog: forums, clusters, sub-clusters, recommendations and memberships."""

@@ -1,0 +1,66 @@
+"""Command line of the pipeline: ``python -m pipelines build --edition afml-13`` (used by ``make report``).
+
+A build is a Dagster run recorded in the instance under ``DAGSTER_HOME``, so it shows in the UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from pipelines.editions import DEFAULT_EDITION
+
+
+def build(edition: str, outputs: str | None = None) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+    from pipelines.editions import load_editions
+    from pipelines.partitions import sync_edition_partitions
+    from pipelines.settings import ProjectPaths
+
+    paths = ProjectPaths() if outputs is None else ProjectPaths(outputs_dir=outputs)
+    editions = load_editions(paths.sources)
+    if edition not in editions:
+        print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
+        return 2
+    instance = dg.DagsterInstance.get()
+    sync_edition_partitions(instance, paths)
+    result = dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        partition_key=edition,
+        instance=instance,
+        resources={"paths": paths},
+        tags={"afml/edition": edition},
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        raise_on_error=False,
+    )
+    if not result.success:
+        print(f"build of {edition} failed; the last good report stays published. See the run in the Dagster UI (make ui).", file=sys.stderr)
+        for event in result.all_events:
+            if event.is_step_failure and event.event_specific_data is not None:
+                error = getattr(event.event_specific_data, "error", None)
+                while error is not None and error.cause is not None:
+                    error = error.cause  # the user's own error, under Dagster's wrappers
+                if error is not None:
+                    print(f"{event.step_key}: {error.message.strip()}", file=sys.stderr)
+        return 1
+    edition_dir = paths.edition_outputs(edition)
+    print(f"built {edition}: {edition_dir / 'report.html'} and {edition_dir / 'report.pdf'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="afml", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
+    build_cmd.add_argument("--edition", default=DEFAULT_EDITION)
+    build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        return build(args.edition, args.outputs)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

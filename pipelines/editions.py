@@ -1,0 +1,83 @@
+"""Which review editions exist, read from ``sources/editions.yaml``.
+
+An edition is one progress-review paper: the forum it is prepared for, the forums whose
+recommendations it reviews, and the review period that initiatives must fall in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+EDITIONS_FILE = "editions.yaml"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One progress-review paper."""
+
+    id: str
+    title: str
+    subtitle: str
+    prepared_for: str
+    first_forum: str
+    last_forum: str
+    review_start: dt.date
+    review_end: dt.date
+    publication_date: dt.date
+    publisher: str
+    language: str
+    previous_edition: str | None
+
+    def covers_forum(self, forum_id: str) -> bool:
+        """Whether recommendations of ``forum_id`` are under review in this edition."""
+        return self.first_forum <= forum_id <= self.last_forum
+
+    @property
+    def review_years(self) -> range:
+        return range(self.review_start.year, self.review_end.year + 1)
+
+
+def _as_date(value: object, field: str, edition_id: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValueError(f"{EDITIONS_FILE}: edition {edition_id!r}: {field} {value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def load_editions(sources_dir: Path) -> dict[str, Edition]:
+    """Read every edition declared in ``sources/editions.yaml``, keyed by id, in file order."""
+    path = sources_dir / EDITIONS_FILE
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    editions: dict[str, Edition] = {}
+    for entry in raw.get("editions", []):
+        edition_id = str(entry["id"])
+        if edition_id in editions:
+            raise ValueError(f"{path}: edition {edition_id!r} is declared twice")
+        forums = entry["forums_covered"]
+        period = entry["review_period"]
+        editions[edition_id] = Edition(
+            id=edition_id,
+            title=" ".join(str(entry["title"]).split()),
+            subtitle=str(entry.get("subtitle", "")),
+            prepared_for=str(entry["prepared_for"]),
+            first_forum=str(forums["first"]),
+            last_forum=str(forums["last"]),
+            review_start=_as_date(period["start"], "review_period.start", edition_id),
+            review_end=_as_date(period["end"], "review_period.end", edition_id),
+            publication_date=_as_date(entry["publication_date"], "publication_date", edition_id),
+            publisher=str(entry.get("publisher", "")),
+            language=str(entry.get("language", "en")),
+            previous_edition=entry.get("previous_edition"),
+        )
+    if not editions:
+        raise ValueError(f"{path}: no edition is declared")
+    return editions
+
+
+DEFAULT_EDITION = "afml-13"

@@ -1,0 +1,1 @@
+"""Operations: build folders and safe publishing, sensors and schedules, the Dagster instance."""

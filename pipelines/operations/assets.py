@@ -1,0 +1,28 @@
+"""The publishing step: the last asset of a build."""
+
+
+import dagster as dg
+
+from pipelines.operations.publishing import build_dir_for_run, publish
+from pipelines.partitions import edition_partitions
+from pipelines.settings import ProjectPaths
+
+REQUIRED_ARTEFACTS = ["report.html", "report.pdf"]
+
+
+class PublishConfig(dg.Config):
+    keep_builds: int = 5
+    """How many complete builds to keep under outputs/<edition>/builds/."""
+
+
+@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf"], kinds={"folder"})
+def published_report(context: dg.AssetExecutionContext, config: PublishConfig, paths: ProjectPaths) -> dg.MaterializeResult:
+    """Switches ``outputs/<edition>/latest`` (and report.pdf, report.html, data/ through it) to this run's
+    build in one atomic step. A failed or killed build never gets here, so the last good report stays."""
+    edition_dir = paths.edition_outputs(context.partition_key)
+    build_dir = build_dir_for_run(edition_dir, context.run_id)
+    publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run_id, "edition": context.partition_key})
+    return dg.MaterializeResult(metadata={"build": build_dir.name, "published": dg.MetadataValue.path(str((edition_dir / "latest").relative_to(paths.outputs.parent)))})
+
+
+OPERATIONS_ASSETS = [published_report]

@@ -1,0 +1,1 @@
+"""The paper: document model, narrative, charts, HTML and PDF rendering."""

@@ -1,0 +1,118 @@
+"""Report assets: the assembled document, its HTML edition and its PDF."""
+
+
+import datetime as dt
+import hashlib
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.editions import load_editions
+from pipelines.operations.publishing import build_dir_for_run
+from pipelines.partitions import edition_partitions
+from pipelines.report.assemble import AssemblyContext, assemble
+from pipelines.report.facts import catalog_facts, edition_facts
+from pipelines.report.model import Catalog, Document
+from pipelines.report.parts.appendices import appendices
+from pipelines.report.parts.closing import closing_chapters
+from pipelines.report.parts.clusters import cluster_chapter
+from pipelines.report.parts.front import front_matter
+from pipelines.report.parts.introduction import introduction
+from pipelines.report.render import render_html, write_pdf
+from pipelines.settings import ProjectPaths
+
+GROUP = "report"
+PARTS = [front_matter, introduction, cluster_chapter, closing_chapters, appendices]
+
+
+def build_date_for(edition) -> dt.datetime:
+    """The date printed on the report and written into the PDF: taken from the data, not the clock."""
+    return dt.datetime.combine(edition.publication_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"})
+def report_document(
+    context: dg.AssetExecutionContext,
+    paths: ProjectPaths,
+    forums: pd.DataFrame,
+    forum_subthemes: pd.DataFrame,
+    clusters: pd.DataFrame,
+    subclusters: pd.DataFrame,
+    recommendations: pd.DataFrame,
+    cluster_memberships: pd.DataFrame,
+) -> dg.Output[Document]:
+    """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
+    narratives rendered with their live figures."""
+    edition = load_editions(paths.sources)[context.partition_key]
+    catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
+    ctx = AssemblyContext(
+        edition=edition,
+        catalog=catalog,
+        narrative_dir=paths.edition_sources(edition.id) / "narrative",
+        templates_dir=paths.templates,
+        facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition)},
+    )
+    document = assemble(ctx, PARTS, build_date_for(edition))
+    sections = sum(1 for top in document.sections for _ in top.walk())
+    return dg.Output(
+        document,
+        metadata={
+            "sections": sections,
+            "tables": len(document.float_lists[0][1]),
+            "figures": len(document.float_lists[1][1]),
+            "boxes": len(document.float_lists[2][1]),
+        },
+    )
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"})
+def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
+    """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
+    folder; passes the paged variant of the same body on to the PDF."""
+    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run_id)
+    screen = render_html(report_document, paths.templates, medium="html")
+    data = screen.encode("utf-8")
+    (build_dir / "report.html").write_bytes(data)
+    paged = render_html(report_document, paths.templates, medium="pdf")
+    return dg.Output(
+        paged,
+        metadata={
+            "path": dg.MetadataValue.path(str((build_dir / "report.html").relative_to(paths.outputs.parent))),
+            "size_bytes": len(data),
+            "sha256": sha256_of(data),
+        },
+    )
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"})
+def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_html: str, report_document: Document) -> dg.MaterializeResult:
+    """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, fetching only the project's files."""
+    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run_id)
+    target = build_dir / "report.pdf"
+    partial = build_dir / "report.pdf.part"
+    result = write_pdf(
+        report_html,
+        partial,
+        base_dir=build_dir,
+        allowed_roots=[paths.templates, build_dir],
+        build_date=report_document.build_date,
+    )
+    if result.warnings:
+        raise RuntimeError("WeasyPrint reported problems:\n  " + "\n  ".join(result.warnings))
+    partial.replace(target)
+    data = target.read_bytes()
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(target.relative_to(paths.outputs.parent))),
+            "pages": result.pages,
+            "size_bytes": len(data),
+            "sha256": sha256_of(data),
+        }
+    )
+
+
+REPORT_ASSETS = [report_document, report_html, report_pdf]

@@ -1,0 +1,220 @@
+"""The document model: what the templates lay out.
+
+Python decides every number, label and the order of things; a template only walks this tree.
+Tables, figures and boxes are numbered in the order they appear, by :class:`Numbering`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from markupsafe import Markup
+
+
+@dataclass
+class Cell:
+    text: str
+    numeric: bool = False
+    header: bool = False
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    """A numbered table. Rows arrive formatted; ``total_rows`` are styled as totals."""
+
+    key: str
+    caption: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    numeric_columns: set[int] = field(default_factory=set)
+    total_rows: set[int] = field(default_factory=set)
+    group_rows: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    legend: str = ""
+    source: str = ""
+    number: str = ""
+    css_class: str = ""
+    numbered: bool = True  # False: laid out like a table but not numbered or listed (abbreviations)
+    kind: Literal["table"] = "table"
+
+    @property
+    def anchor(self) -> str:
+        return f"table-{self.key}"
+
+    @property
+    def label(self) -> str:
+        return f"Table {self.number}"
+
+
+@dataclass
+class Figure:
+    """A numbered figure: an inline SVG with its alt text and, for readers who need it, its data."""
+
+    key: str
+    caption: str
+    svg: Markup
+    alt: str
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    data: Table | None = None
+    number: str = ""
+    kind: Literal["figure"] = "figure"
+
+    @property
+    def anchor(self) -> str:
+        return f"figure-{self.key}"
+
+    @property
+    def label(self) -> str:
+        return f"Figure {self.number}"
+
+
+@dataclass
+class Box:
+    """A numbered box: a highlighted example, set apart from the running text."""
+
+    key: str
+    title: str
+    body: Markup
+    source: str = ""
+    number: str = ""
+    kind: Literal["box"] = "box"
+
+    @property
+    def anchor(self) -> str:
+        return f"box-{self.key}"
+
+    @property
+    def label(self) -> str:
+        return f"Box {self.number}"
+
+
+@dataclass
+class Prose:
+    """Rendered narrative (Markdown turned into safe HTML)."""
+
+    html: Markup
+    kind: Literal["prose"] = "prose"
+
+
+@dataclass
+class RecommendationItem:
+    recommendation_id: str
+    forum_ordinal: str
+    number: int
+    text: str
+    covered: bool | None = None
+    anchor: str = ""  # set on the full listing (Appendix II); the first listing of an id owns rec-<id>
+
+
+@dataclass
+class RecommendationList:
+    """The recommendations of a cluster or sub-cluster, listed with their forum and number."""
+
+    items: list[RecommendationItem]
+    compact: bool = False  # compact: references linking to the full text in Appendix II
+    title: str = ""
+    kind: Literal["recommendations"] = "recommendations"
+
+
+@dataclass
+class InitiativeEntry:
+    title: str
+    description: str
+    reporter: str
+    meta: str
+    anchor: str
+
+
+@dataclass
+class CountryInitiatives:
+    country: str
+    entries: list[InitiativeEntry]
+
+
+@dataclass
+class InitiativeCompilation:
+    """The initiatives reported for one sub-cluster, grouped by Member State."""
+
+    countries: list[CountryInitiatives]
+    empty_message: str = ""
+    kind: Literal["initiatives"] = "initiatives"
+
+
+@dataclass
+class KeyFigures:
+    """A small panel of headline indicators (label -> formatted value)."""
+
+    title: str
+    items: list[tuple[str, str]]
+    kind: Literal["key_figures"] = "key_figures"
+
+
+Block = Table | Figure | Box | Prose | RecommendationList | InitiativeCompilation | KeyFigures
+
+
+@dataclass
+class Section:
+    """A heading and what follows it. ``number`` is "2.1" or "" for unnumbered parts."""
+
+    key: str
+    title: str
+    level: int
+    number: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    children: list["Section"] = field(default_factory=list)
+    css_class: str = ""
+    in_toc: bool = True
+
+    @property
+    def anchor(self) -> str:
+        return f"sec-{self.key}"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}".strip() if self.number else self.title
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Numbering:
+    """Numbers tables, figures and boxes in reading order and lists them for the front matter."""
+
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    by_key: dict[str, Table | Figure | Box] = field(default_factory=dict)
+
+    def assign(self, sections: list[Section]) -> None:
+        for top in sections:
+            appendix = top.css_class == "appendix"
+            for section in top.walk():
+                for block in section.blocks:
+                    self._number(block, appendix_number=top.number if appendix else "")
+
+    def _number(self, block: Block, appendix_number: str) -> None:
+        if isinstance(block, Table):
+            if not block.numbered:
+                return
+            if not block.number:
+                block.number = str(len(self.tables) + 1) if not appendix_number else f"{appendix_number}.{sum(1 for t in self.tables if t.number.startswith(appendix_number + '.')) + 1}"
+            self.tables.append(block)
+        elif isinstance(block, Figure):
+            block.number = str(len(self.figures) + 1)
+            self.figures.append(block)
+            if block.data is not None:
+                block.data.number = f"{block.number} (data)"
+        elif isinstance(block, Box):
+            block.number = str(len(self.boxes) + 1)
+            self.boxes.append(block)
+        else:
+            return
+        if block.key in self.by_key:
+            raise ValueError(f"two floats share the key {block.key!r}")
+        self.by_key[block.key] = block

@@ -1,0 +1,48 @@
+"""The computed values that narratives may quote, by name.
+
+Narratives never type a number: they write ``{{ catalog.recommendations }}`` and this module decides
+what that is. Each fact is derived from the data of the edition.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from pipelines.editions import Edition
+from pipelines.report.model import Catalog
+
+
+def catalog_facts(catalog: Catalog, edition: Edition) -> SimpleNamespace:
+    forums = catalog.forums.set_index("forum_id")
+    covered = sorted(catalog.recommendations["forum_id"].unique())
+    per_cluster = catalog.memberships.groupby("cluster")["recommendation_id"].nunique()
+    appearances = catalog.memberships.groupby("recommendation_id").size()
+    clusters_per_rec = catalog.memberships.groupby("recommendation_id")["cluster"].nunique()
+    prepared_for = forums.loc[edition.prepared_for]
+    return SimpleNamespace(
+        recommendations=len(catalog.recommendations),
+        forums_covered=len(covered),
+        first_forum=forums.loc[covered[0], "ordinal"],
+        last_forum=forums.loc[covered[-1], "ordinal"],
+        forums_held=int((catalog.forums["number"] <= prepared_for["number"]).sum()),
+        clusters=catalog.clusters["cluster"].nunique(),
+        subclusters=len(catalog.subclusters),
+        memberships=len(catalog.memberships),
+        listed_more_than_once=int((appearances > 1).sum()),
+        in_two_clusters=int((clusters_per_rec > 1).sum()),
+        per_cluster={c: int(n) for c, n in per_cluster.items()},
+        prepared_for_ordinal=prepared_for["ordinal"],
+        prepared_for_city=prepared_for["city"],
+        prepared_for_country=prepared_for["country_name"],
+        prepared_for_theme=prepared_for["theme"],
+        prepared_for_year=int(prepared_for["year"]),
+    )
+
+
+def edition_facts(edition: Edition) -> SimpleNamespace:
+    return SimpleNamespace(
+        id=edition.id,
+        review_start=f"{edition.review_start:%B %Y}",
+        review_end=f"{edition.review_end:%B %Y}",
+        review_start_year=edition.review_start.year,
+    )

@@ -1,0 +1,56 @@
+"""Views of the recommendation catalog shared by several parts of the paper."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.report.document import Cell, RecommendationItem, RecommendationList, Table
+
+
+def recommendation_items(memberships: pd.DataFrame, recommendations: pd.DataFrame, forums: pd.DataFrame, covered: set[str] | None = None) -> list[RecommendationItem]:
+    """The recommendations of ``memberships`` in catalog order, with forum ordinal and number."""
+    ordinals = dict(zip(forums["forum_id"], forums["ordinal"]))
+    by_id = recommendations.set_index("recommendation_id")
+    items = []
+    for rec_id in memberships["recommendation_id"]:
+        rec = by_id.loc[rec_id]
+        items.append(
+            RecommendationItem(
+                recommendation_id=rec_id,
+                forum_ordinal=ordinals[rec["forum_id"]],
+                number=int(rec["number"]),
+                text=rec["text"],
+                covered=None if covered is None else rec_id in covered,
+            )
+        )
+    return items
+
+
+def recommendation_list(
+    memberships: pd.DataFrame,
+    recommendations: pd.DataFrame,
+    forums: pd.DataFrame,
+    covered: set[str] | None = None,
+    compact: bool = False,
+    title: str = "",
+) -> RecommendationList:
+    return RecommendationList(recommendation_items(memberships, recommendations, forums, covered), compact=compact, title=title)
+
+
+def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame) -> Table:
+    """The themes of every forum, generated from the forums data (Table 3 of the 2020 paper)."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    rows = []
+    for forum in forums.sort_values("number").itertuples(index=False):
+        subs = subthemes[subthemes["forum_id"] == forum.forum_id].sort_values("position")["subtheme"].tolist()
+        theme = forum.theme + ("" if not subs else ": " + "; ".join(subs))
+        place = forum.city if forum.city == forum.country_name else f"{forum.city}, {forum.country_name}"
+        rows.append([Cell(forum.ordinal, header=True), Cell(theme), Cell(place), Cell(f"{months[int(forum.month) - 1]} {forum.year}")])
+    return Table(
+        key="afml-themes",
+        caption="Themes of the ASEAN Forums on Migrant Labour",
+        columns=["AFML", "Theme and sub-themes", "Venue", "Date"],
+        rows=rows,
+        source="AFML outcome documents, as compiled in the catalog (sources/catalog/forums.csv).",
+        css_class="themes",
+    )

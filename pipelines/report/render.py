@@ -1,0 +1,93 @@
+"""HTML and PDF rendering of a :class:`~pipelines.report.model.Document`.
+
+The PDF and the HTML share one template and one body; they differ in stylesheet and navigation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from pipelines.report.fonts import font_face_css
+from pipelines.report.jinja_env import make_environment
+
+STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}
+
+
+def render_html(document, templates_dir: Path, medium: str) -> str:
+    """The report as one HTML string; ``medium`` is ``"pdf"`` (paged) or ``"html"`` (screen edition)."""
+    env = make_environment(str(templates_dir))
+    css = "\n".join((templates_dir / "report" / name).read_text(encoding="utf-8") for name in STYLESHEETS[medium])
+    # The stylesheets are the project's own files, not data: mark them safe so autoescape leaves them be.
+    return env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(font_face_css()))
+
+
+# Notices about the host rather than the document: WeasyPrint falls back to fontTools for font
+# subsetting when the system lacks libharfbuzz-subset; the output is still correct.
+HOST_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+class WeasyPrintWarnings(logging.Handler):
+    """Collects what WeasyPrint logs at WARNING and above: a missing resource or bad CSS is a defect."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(HOST_NOTICES):
+            self.messages.append(message)
+
+
+@contextlib.contextmanager
+def capture_weasyprint_warnings():
+    handler = WeasyPrintWarnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+@dataclass
+class PdfResult:
+    pages: int
+    warnings: list[str]
+
+
+def write_pdf(
+    html: str,
+    target: Path,
+    base_dir: Path,
+    allowed_roots: list[Path],
+    attachments: list[Path] | None = None,
+    build_date=None,
+) -> PdfResult:
+    """Lay out ``html`` and write a tagged PDF (PDF/UA-1) to ``target``.
+
+    Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
+    """
+    from weasyprint import HTML, Attachment
+    from weasyprint.text.fonts import FontConfiguration
+
+    from pipelines.report.fetcher import make_url_fetcher
+
+    fetcher = make_url_fetcher(allowed_roots)
+    font_config = FontConfiguration()
+    with capture_weasyprint_warnings() as captured:
+        document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
+        files = [Attachment(filename=str(path), url_fetcher=fetcher, name=path.name, created=build_date, modified=build_date) for path in (attachments or [])]
+        document.write_pdf(
+            target,
+            pdf_variant="pdf/ua-1",
+            attachments=files,
+            uncompressed_pdf=False,
+            custom_metadata=False,
+        )
+    return PdfResult(pages=len(document.pages), warnings=captured.messages)
