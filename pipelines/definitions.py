@@ -9,9 +9,10 @@ from pipelines.catalog.checks import CATALOG_CHECKS
 from pipelines.operations.assets import OPERATIONS_ASSETS
 from pipelines.report.assets import REPORT_ASSETS
 from pipelines.settings import ProjectPaths
+from pipelines.tables.assets import TABLES_ASSETS, TABLES_CHECKS
 
-ALL_ASSETS = [*CATALOG_ASSETS, *REPORT_ASSETS, *OPERATIONS_ASSETS]
-ALL_CHECKS = [*CATALOG_CHECKS]
+ALL_ASSETS = [*CATALOG_ASSETS, *TABLES_ASSETS, *REPORT_ASSETS, *OPERATIONS_ASSETS]
+ALL_CHECKS = [*CATALOG_CHECKS, *TABLES_CHECKS]
 
 build_edition = dg.define_asset_job(
     "build_edition",

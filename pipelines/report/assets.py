@@ -18,6 +18,7 @@ from pipelines.report.parts.closing import closing_chapters
 from pipelines.report.parts.clusters import cluster_chapter
 from pipelines.report.parts.front import front_matter
 from pipelines.report.parts.introduction import introduction
+from pipelines.report.parts.source_tables import table_extras
 from pipelines.report.render import render_html, write_pdf
 from pipelines.settings import ProjectPaths
 
@@ -44,6 +45,8 @@ def report_document(
     subclusters: pd.DataFrame,
     recommendations: pd.DataFrame,
     cluster_memberships: pd.DataFrame,
+    source_tables: dict,
+    printed_vs_computed: pd.DataFrame,
 ) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
@@ -55,6 +58,7 @@ def report_document(
         narrative_dir=paths.edition_sources(edition.id) / "narrative",
         templates_dir=paths.templates,
         facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition)},
+        extras=table_extras(source_tables, printed_vs_computed),
     )
     document = assemble(ctx, PARTS, build_date_for(edition))
     sections = sum(1 for top in document.sections for _ in top.walk())

@@ -196,7 +196,7 @@ class Numbering:
             appendix = top.css_class == "appendix"
             for section in top.walk():
                 for block in section.blocks:
-                    self._number(block, appendix_number=top.number if appendix else "")
+                    self._number(block, appendix_number=top.number.removeprefix("Appendix ").strip() if appendix else "")
 
     def _number(self, block: Block, appendix_number: str) -> None:
         if isinstance(block, Table):

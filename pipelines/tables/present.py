@@ -1,0 +1,165 @@
+"""A source table laid out for the paper, as its YAML ``display:`` block says.
+
+Layouts: ``rows`` (one row per record), ``transposed`` (records as columns, as Tables 1 and 2 are
+printed), ``grouped_list`` (one row per group with a list of items, e.g. attachés' postings) and
+``pivot`` (a matrix, e.g. instruments × Member States).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipelines.report.document import Cell, Table
+from pipelines.tables import values
+from pipelines.tables.load import IS_TOTAL, SourceTable
+
+
+def _fmt(table: SourceTable, column: str, value) -> Cell:
+    spec = table.spec.display
+    decimals = spec.get("decimals", {}).get(column, 0)
+    numeric = not isinstance(value, str) or value in values.MARKERS
+    if column in {c.name for c in table.spec.columns if not c.numeric} and isinstance(value, str):
+        return Cell(value)
+    return Cell(values.display(value, decimals), numeric=numeric)
+
+
+def _used_markers(table: SourceTable, frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    numeric = {c.name for c in table.spec.columns if c.numeric} | {d.get("name", d.get("column")) for d in table.spec.derive}
+    used = set()
+    for column in columns:
+        if column in numeric and column in frame.columns:
+            used |= {v for v in frame[column] if isinstance(v, str) and v in values.MARKERS}
+    return sorted(used)
+
+
+def _legend(table: SourceTable, markers: list[str]) -> str:
+    parts = []
+    for marker in markers:
+        meaning = values.MARKERS[marker]
+        parts.append(f"{values.MARKER_DISPLAY[marker]} = {meaning}")
+    return "; ".join(parts) + ("." if parts else "")
+
+
+def _headers(table: SourceTable, columns: list[str]) -> list[str]:
+    headers = table.spec.display.get("headers", {})
+    return [headers.get(c, c) for c in columns]
+
+
+def _rows_layout(table: SourceTable) -> Table:
+    spec = table.spec.display
+    label = spec.get("row_label", table.spec.key)
+    columns = spec["columns"]
+    frame = table.rows
+    group_by = spec.get("group_by")
+    rows, totals, groups = [], set(), set()
+    last_group = object()
+    merge = spec.get("merge_repeated")
+    previous_label = None
+    for record in frame.to_dict("records"):
+        if group_by and record[group_by] != last_group and not record[IS_TOTAL]:
+            last_group = record[group_by]
+            groups.add(len(rows))
+            rows.append([Cell(spec.get("group_labels", {}).get(last_group, str(last_group)), header=True, colspan=len(columns) + 1)])
+        if record[IS_TOTAL]:
+            totals.add(len(rows))
+        shown_label = record[label]
+        if merge and shown_label == previous_label and not record[IS_TOTAL]:
+            shown_label = ""
+        previous_label = record[label]
+        rows.append([Cell(str(shown_label), header=True)] + [_fmt(table, c, record[c]) for c in columns])
+    numeric = {i + 1 for i, c in enumerate(columns) if _is_numeric(table, c)}
+    return _table(table, [spec.get("row_header", "")] + _headers(table, columns), rows, numeric, totals, groups, _used_markers(table, frame, columns))
+
+
+def _is_numeric(table: SourceTable, column: str) -> bool:
+    declared = {c.name: c.numeric for c in table.spec.columns}
+    return declared.get(column, True)
+
+
+def _transposed_layout(table: SourceTable) -> Table:
+    spec = table.spec.display
+    label = spec.get("row_label", table.spec.key)
+    measures = spec["columns"]
+    frame = table.rows
+    columns = [spec.get("row_header", "")] + [str(v) for v in frame[label]]
+    rows = []
+    for measure in measures:
+        rows.append([Cell(_headers(table, [measure])[0], header=True)] + [_fmt(table, measure, v) for v in frame[measure]])
+    numeric = set(range(1, len(columns)))
+    totals = {i for i, m in enumerate(measures) if m in spec.get("total_measures", [])}
+    return _table(table, columns, rows, numeric, totals, set(), _used_markers(table, frame, measures))
+
+
+def _grouped_list_layout(table: SourceTable) -> Table:
+    spec = table.spec.display
+    group_by, label = spec["group_by"], spec.get("row_label", spec["group_by"])
+    item = spec["item"]
+    counts = table.summaries.get(spec.get("count", ""), None)
+    rows = []
+    for key, part in table.rows[~table.rows[IS_TOTAL]].groupby(group_by, sort=False):
+        row = [Cell(str(part.iloc[0][label]), header=True)]
+        if counts is not None:
+            count = counts.loc[counts[group_by] == key].iloc[0][spec["count"]]
+            row.append(Cell(values.display(count), numeric=True))
+        items = list(dict.fromkeys(part[item]))
+        row.append(Cell("; ".join(items)))
+        rows.append(row)
+    headers = [spec.get("row_header", "")] + ([spec["headers"].get(spec["count"], spec["count"])] if counts is not None else []) + [spec["headers"].get(item, item)]
+    if counts is not None:
+        total_row = [Cell("Total", header=True), Cell(values.display(counts[spec["count"]].sum()), numeric=True), Cell("")]
+        rows.append(total_row)
+    return _table(table, headers, rows, {1} if counts is not None else set(), {len(rows) - 1} if counts is not None else set(), set(), [])
+
+
+def _pivot_layout(table: SourceTable) -> Table:
+    spec = table.spec.display
+    index, columns_by, value = spec["index"], spec["columns_by"], spec["value"]
+    frame = table.rows
+    column_labels = list(dict.fromkeys(frame[spec.get("column_label", columns_by)]))
+    column_keys = list(dict.fromkeys(frame[columns_by]))
+    rows = []
+    for key, part in frame.groupby(index, sort=False):
+        shown = part.apply(ratification_cell, axis=1) if value == "ratification" else part[value]
+        cells = dict(zip(part[columns_by], shown))
+        rows.append([Cell(str(key), header=True)] + [Cell(cells.get(c, ""), numeric=True) for c in column_keys])
+    return _table(table, [spec.get("row_header", "")] + column_labels, rows, set(range(1, len(column_keys) + 1)), set(), set(), [])
+
+
+QUALIFIERS = {"acceded": " (a)", "signed": " (s)", "denounced": " (d)", "ratified": ""}
+
+
+def ratification_cell(record) -> str:
+    """How a ratification matrix prints a status: the year with its qualifier, or a dash."""
+    if record["status"] == "not_ratified":
+        return "–"
+    return f"{record['year']}{QUALIFIERS[record['status']]}{'*' if str(record['sabah_only']).lower() == 'true' else ''}"
+
+
+LAYOUTS = {"rows": _rows_layout, "transposed": _transposed_layout, "grouped_list": _grouped_list_layout, "pivot": _pivot_layout}
+
+
+def _table(table: SourceTable, columns, rows, numeric, totals, groups, markers) -> Table:
+    spec = table.spec
+    notes = list(spec.display.get("notes", []))
+    legend = " ".join(filter(None, [_legend(table, markers), spec.display.get("legend", "")]))
+    return Table(
+        key=spec.id,
+        caption=spec.display.get("caption", spec.title),
+        columns=columns,
+        rows=rows,
+        numeric_columns=numeric,
+        total_rows=totals,
+        group_rows=groups,
+        notes=notes,
+        legend=legend,
+        source=spec.source,
+        css_class=f"source-table layout-{spec.display.get('layout', 'rows')} {spec.display.get('css_class', '')}".strip(),
+    )
+
+
+def present(table: SourceTable) -> Table:
+    """The document table for a source table."""
+    layout = table.spec.display.get("layout")
+    if layout not in LAYOUTS:
+        raise ValueError(f"{table.file}: display.layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    return LAYOUTS[layout](table)
