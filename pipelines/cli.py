@@ -50,15 +50,53 @@ def build(edition: str, outputs: str | None = None) -> int:
     return 0
 
 
+def questionnaire(edition_id: str, target: str | None = None) -> int:
+    """Write the questionnaire workbook of an edition (generated from the catalog)."""
+    from pathlib import Path
+
+    from pipelines.catalog import schemas
+    from pipelines.editions import load_editions
+    from pipelines.settings import ProjectPaths
+    from pipelines.sourcefiles import load_validated_csv
+    from pipelines.survey.questionnaire import write_questionnaire
+
+    paths = ProjectPaths()
+    editions = load_editions(paths.sources)
+    if edition_id not in editions:
+        print(f"unknown edition {edition_id!r}; declared: {', '.join(editions)}", file=sys.stderr)
+        return 2
+    edition = editions[edition_id]
+    load = lambda name, model: load_validated_csv(paths.catalog / name, model, paths.sources.parent)  # noqa: E731
+    recommendations = load("recommendations.csv", schemas.Recommendations)
+    recommendations = recommendations[recommendations["forum_id"].map(edition.covers_forum)]
+    out = Path(target) if target else paths.edition_outputs(edition_id) / f"questionnaire-{edition_id}.xlsx"
+    write_questionnaire(
+        edition,
+        load("clusters.csv", schemas.Clusters),
+        load("subclusters.csv", schemas.Subclusters),
+        recommendations,
+        load("memberships.csv", schemas.Memberships),
+        load("forums.csv", schemas.Forums),
+        out,
+    )
+    print(f"questionnaire for {edition_id}: {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="afml", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
     build_cmd.add_argument("--edition", default=DEFAULT_EDITION)
     build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
+    questionnaire_cmd = commands.add_parser("questionnaire", help="write the questionnaire workbook of an edition")
+    questionnaire_cmd.add_argument("--edition", default=DEFAULT_EDITION)
+    questionnaire_cmd.add_argument("--output", default=None, help="file to write (default: outputs/<edition>/questionnaire-<edition>.xlsx)")
     args = parser.parse_args(argv)
     if args.command == "build":
         return build(args.edition, args.outputs)
+    if args.command == "questionnaire":
+        return questionnaire(args.edition, args.output)
     return 2
 
 

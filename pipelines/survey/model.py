@@ -1,0 +1,78 @@
+"""The survey's data model, defined once.
+
+The same field definitions produce the questionnaire workbook, map the columns of every input
+layout, drive validation and document the model for authors (docs/survey-data-model.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
+
+CONSTITUENCIES = {
+    "government": "Government",
+    "workers": "Workers' organization",
+    "employers": "Employers' organization",
+    "civil_society": "Civil society organization",
+    "other": "Other (research, international organization…)",
+}
+STATUSES = {"planned": "Planned", "ongoing": "Ongoing", "completed": "Completed"}
+GENDER = {"yes": "Yes", "no": "No", "unknown": "Unknown"}
+SOURCES = {
+    "questionnaire": "Questionnaire response",
+    "literature_review": "Literature review",
+    "preparatory_meeting": "National preparatory meeting",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One question of the questionnaire / one column of the tidy tables."""
+
+    name: str
+    label: str
+    help: str
+    required: bool = False
+    choices: dict[str, str] | None = None  # code -> label
+    kind: str = "text"  # text | year | list | datetime | choice
+
+
+RESPONDENT_FIELDS = [
+    Field("respondent_id", "Respondent ID", "Given by the review team, e.g. IDN-MOM. Keep it on every resubmission.", required=True),
+    Field("organisation", "Organization", "Full name of the responding organization.", required=True),
+    Field("acronym", "Acronym", "Short name, if any."),
+    Field("country", "Member State", "ASEAN Member State of the organization.", required=True, choices=ASEAN_MEMBER_STATES, kind="choice"),
+    Field("constituency", "Constituency", "Which kind of stakeholder the organization is.", required=True, choices=CONSTITUENCIES, kind="choice"),
+    Field("submission_time", "Submission time", "Filled in automatically by online forms (ISO 8601, UTC).", kind="datetime"),
+]
+
+INITIATIVE_FIELDS = [
+    Field("initiative_id", "Initiative ID", "Your own reference for the initiative, unique within your response (e.g. 1, 2, 3).", required=True),
+    Field("country", "Member State where implemented", "Where the initiative takes place.", required=True, choices=ASEAN_MEMBER_STATES, kind="choice"),
+    Field("title", "Title", "Short name of the programme, law, campaign, service…", required=True),
+    Field("description", "Description", "One or two sentences: what was done, for whom, with what result.", required=True),
+    Field("cluster", "Cluster", "The cluster of AFML recommendations it implements (A–J; see the Recommendations sheet).", required=True, kind="choice"),
+    Field("subcluster", "Sub-cluster", "The sub-cluster within that cluster (e.g. A1).", kind="choice"),
+    Field("recommendation_ids", "Recommendations", "IDs of the recommendations it implements, separated by spaces (e.g. afml05-08 afml07-14).", kind="list"),
+    Field("start_year", "Start year", "Year the initiative started or was adopted.", kind="year"),
+    Field("end_year", "End year", "Year it ended, if it has.", kind="year"),
+    Field("status", "Status", "Planned, ongoing or completed.", choices=STATUSES, kind="choice"),
+    Field("gender_responsive", "Gender-responsive", "Does it address the specific needs of women migrant workers?", choices=GENDER, kind="choice"),
+    Field("target_group", "Target group", "Who it serves (e.g. migrant domestic workers, returnees, employers)."),
+    Field("partners", "Partners", "Partner organizations, separated by semicolons."),
+    Field("evidence_link", "Evidence", "A link or reference to a document that describes it."),
+    Field("source", "Source", "How the review learnt of it.", choices=SOURCES, kind="choice"),
+]
+
+RESPONDENT_COLUMNS = [f.name for f in RESPONDENT_FIELDS]
+INITIATIVE_COLUMNS = ["respondent_id"] + [f.name for f in INITIATIVE_FIELDS]
+
+
+def field_by_label() -> dict[str, str]:
+    """Questionnaire labels (and names) -> field names, for reading headers written either way."""
+    mapping = {}
+    for field in RESPONDENT_FIELDS + INITIATIVE_FIELDS:
+        mapping[field.label.lower()] = field.name
+        mapping[field.name.lower()] = field.name
+    return mapping

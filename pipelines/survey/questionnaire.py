@@ -1,0 +1,140 @@
+"""The questionnaire workbook of an edition, generated from the catalog and the data model.
+
+Sheets: Instructions; Respondent (one answer per field); Initiatives (one row per initiative, with
+drop-down lists for country, cluster, sub-cluster, status, gender and source); Recommendations (the
+recommendations under review, by cluster and sub-cluster); Lists (the drop-down values, hidden).
+The workbook it writes is exactly what :mod:`pipelines.survey.readers` reads back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
+from pipelines.editions import Edition
+from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SOURCES, STATUSES
+
+INITIATIVE_ROWS = 200  # rows prepared with drop-downs
+
+
+def _instructions(edition: Edition) -> list[str]:
+    return [
+        f"Questionnaire for the AFML progress review — edition {edition.id}",
+        "",
+        f"Please report initiatives implemented between {edition.review_start:%B %Y} and {edition.review_end:%B %Y}",
+        "that contribute to the recommendations of the ASEAN Forums on Migrant Labour.",
+        "",
+        "1. Fill in the Respondent sheet (one answer per line). Keep the Respondent ID you were given.",
+        "2. Describe each initiative on its own line of the Initiatives sheet. Use the drop-down lists.",
+        "3. The Recommendations sheet lists the recommendations by cluster and sub-cluster, with their IDs.",
+        "4. Send the file back as it is (do not rename sheets). A later file from you replaces the earlier one.",
+        "",
+        "Every problem found in your answers is listed in a validation report that the review team sends back.",
+    ]
+
+
+def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: pd.DataFrame, recommendations: pd.DataFrame, memberships: pd.DataFrame, forums: pd.DataFrame, target: Path, prefill: dict | None = None, initiatives: list[dict] | None = None) -> Path:
+    """Write the workbook; ``prefill`` and ``initiatives`` fill it in (used for demo data and tests)."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from pipelines.tables.export import normalise_zip_times
+
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="1E4F8A")
+    workbook = Workbook()
+    info = workbook.active
+    info.title = "Instructions"
+    for line in _instructions(edition):
+        info.append([line])
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 110
+
+    lists = workbook.create_sheet("Lists")
+    choice_lists = {
+        "country": [f"{code} – {name}" for code, name in ASEAN_MEMBER_STATES.items()],
+        "constituency": list(CONSTITUENCIES),
+        "cluster": [f"{r.cluster} – {r.title}" for r in clusters.itertuples(index=False)],
+        "subcluster": [f"{r.subcluster_id} – {r.title}" for r in subclusters.itertuples(index=False)],
+        "status": list(STATUSES),
+        "gender_responsive": list(GENDER),
+        "source": list(SOURCES),
+    }
+    ranges = {}
+    for column, (name, values) in enumerate(choice_lists.items(), start=1):
+        letter = lists.cell(row=1, column=column).column_letter
+        lists.cell(row=1, column=column, value=name).font = bold
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=column, value=value)
+        ranges[name] = f"Lists!${letter}$2:${letter}${len(values) + 1}"
+    lists.sheet_state = "hidden"
+
+    respondent = workbook.create_sheet("Respondent", 1)
+    respondent.append(["Question", "Answer", "field"])
+    for cell in respondent[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+    for field in RESPONDENT_FIELDS:
+        respondent.append([field.label, (prefill or {}).get(field.name, ""), field.name])
+    respondent.column_dimensions["A"].width = 28
+    respondent.column_dimensions["B"].width = 70
+    respondent.column_dimensions["C"].hidden = True
+    for offset, field in enumerate(RESPONDENT_FIELDS, start=2):
+        respondent.cell(row=offset, column=2).number_format = "@"
+        if field.name in ("country", "constituency"):
+            validation = DataValidation(type="list", formula1=ranges[field.name], allow_blank=True)
+            respondent.add_data_validation(validation)
+            validation.add(f"B{offset}")
+
+    sheet = workbook.create_sheet("Initiatives", 2)
+    sheet.append([f.label for f in INITIATIVE_FIELDS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    for row in initiatives or []:
+        sheet.append([row.get(f.name, "") for f in INITIATIVE_FIELDS])
+    last = max(INITIATIVE_ROWS, len(initiatives or []) + 50) + 1
+    for index, field in enumerate(INITIATIVE_FIELDS, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = 40 if field.name in ("description", "title") else 18
+        if field.kind != "year":
+            for row in range(2, last + 1):
+                sheet.cell(row=row, column=index).number_format = "@"  # text: ids keep leading zeros
+        if field.name in ranges:
+            validation = DataValidation(type="list", formula1=ranges[field.name], allow_blank=True, showErrorMessage=True, error="Choose a value from the list")
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last}")
+        if field.kind == "year":
+            validation = DataValidation(type="whole", operator="between", formula1="1950", formula2="2100", allow_blank=True)
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}{last}")
+
+    reference = workbook.create_sheet("Recommendations", 3)
+    reference.append(["Cluster", "Sub-cluster", "Recommendation ID", "Forum", "No.", "Text"])
+    for cell in reference[1]:
+        cell.font = bold
+    ordinals = dict(zip(forums["forum_id"], forums["ordinal"]))
+    recs = recommendations.set_index("recommendation_id")
+    titles = dict(zip(subclusters["subcluster_id"], subclusters["title"]))
+    for m in memberships.itertuples(index=False):
+        if m.recommendation_id not in recs.index:
+            continue
+        rec = recs.loc[m.recommendation_id]
+        reference.append([m.cluster, f"{m.subcluster_id} – {titles[m.subcluster_id]}", m.recommendation_id, f"{ordinals[rec['forum_id']]} AFML", int(rec["number"]), rec["text"]])
+    reference.column_dimensions["F"].width = 120
+
+    fixed = dt.datetime(2000, 1, 1)
+    workbook.properties.created = workbook.properties.modified = fixed
+    workbook.properties.creator = "AFML progress-review pipeline"
+    workbook.properties.title = f"AFML progress review questionnaire ({edition.id})"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(target)
+    normalise_zip_times(target)
+    return target
