@@ -6,13 +6,14 @@ import dagster as dg
 
 from pipelines.catalog.assets import CATALOG_ASSETS
 from pipelines.catalog.checks import CATALOG_CHECKS
+from pipelines.indicators.assets import INDICATOR_ASSETS
 from pipelines.operations.assets import OPERATIONS_ASSETS
 from pipelines.report.assets import REPORT_ASSETS
 from pipelines.settings import ProjectPaths
 from pipelines.survey.assets import SURVEY_ASSETS, SURVEY_CHECKS
 from pipelines.tables.assets import TABLES_ASSETS, TABLES_CHECKS
 
-ALL_ASSETS = [*CATALOG_ASSETS, *TABLES_ASSETS, *SURVEY_ASSETS, *REPORT_ASSETS, *OPERATIONS_ASSETS]
+ALL_ASSETS = [*CATALOG_ASSETS, *TABLES_ASSETS, *SURVEY_ASSETS, *INDICATOR_ASSETS, *REPORT_ASSETS, *OPERATIONS_ASSETS]
 ALL_CHECKS = [*CATALOG_CHECKS, *TABLES_CHECKS, *SURVEY_CHECKS]
 
 build_edition = dg.define_asset_job(

@@ -17,6 +17,7 @@ from pipelines.report.parts.appendices import appendices
 from pipelines.report.parts.closing import closing_chapters
 from pipelines.report.parts.clusters import cluster_chapter
 from pipelines.report.parts.front import front_matter
+from pipelines.report.parts.evidence import evidence_extras, merge_extras, survey_facts
 from pipelines.report.parts.introduction import introduction
 from pipelines.report.parts.source_tables import table_extras
 from pipelines.report.render import render_html, write_pdf
@@ -47,6 +48,12 @@ def report_document(
     cluster_memberships: pd.DataFrame,
     source_tables: dict,
     printed_vs_computed: pd.DataFrame,
+    respondents: pd.DataFrame,
+    initiatives: pd.DataFrame,
+    cluster_indicators: pd.DataFrame,
+    subcluster_indicators: pd.DataFrame,
+    coverage: dict,
+    indicator_changes: dict,
 ) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
@@ -57,8 +64,11 @@ def report_document(
         catalog=catalog,
         narrative_dir=paths.edition_sources(edition.id) / "narrative",
         templates_dir=paths.templates,
-        facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition)},
-        extras=table_extras(source_tables, printed_vs_computed),
+        facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition), "survey": survey_facts(respondents, initiatives)},
+        extras=merge_extras(
+            table_extras(source_tables, printed_vs_computed),
+            evidence_extras(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, clusters, source_tables),
+        ),
     )
     document = assemble(ctx, PARTS, build_date_for(edition))
     sections = sum(1 for top in document.sections for _ in top.walk())

@@ -67,6 +67,14 @@ class Figure:
         return f"figure-{self.key}"
 
     @property
+    def image_uri(self) -> str:
+        """The SVG as a ``data:`` URI: an image the PDF renderer draws with its SVG engine and the
+        HTML edition carries inside itself."""
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(str(self.svg).encode("utf-8")).decode("ascii")
+
+    @property
     def label(self) -> str:
         return f"Figure {self.number}"
 

@@ -38,7 +38,7 @@ def cluster_chapter(ctx: AssemblyContext):
         f"Progress in implementing the recommendations of the {ctx.facts['catalog'].first_forum}–{ctx.facts['catalog'].last_forum} AFMLs",
         level=2,
         number="2",
-        blocks=[NarrativeSlot("progress", "progress.md.j2")],
+        blocks=[NarrativeSlot("progress", "progress.md.j2"), *extras.get("progress_blocks", [])],
         children=children,
     )
     return [], [chapter]

@@ -1,0 +1,114 @@
+"""Indicator assets: per-cluster and per-sub-cluster indicators, coverage, change since the previous edition."""
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.editions import load_editions
+from pipelines.indicators.compute import (
+    cluster_by_country,
+    indicator_changes as compute_changes,
+    indicator_table,
+    newly_covered,
+    respondents_by_country,
+    with_constituency,
+)
+from pipelines.metadata import frame_metadata, markdown_table
+from pipelines.partitions import edition_partitions
+from pipelines.settings import ProjectPaths
+
+GROUP = "indicators"
+
+
+def _edition_memberships(paths: ProjectPaths, edition_id: str, recommendations: pd.DataFrame, memberships: pd.DataFrame):
+    edition = load_editions(paths.sources)[edition_id]
+    reviewed = recommendations[recommendations["forum_id"].map(edition.covers_forum)]
+    return reviewed, memberships[memberships["recommendation_id"].isin(reviewed["recommendation_id"])]
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
+def cluster_indicators(
+    context: dg.AssetExecutionContext, paths: ProjectPaths, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame
+) -> dg.Output[pd.DataFrame]:
+    """Progress indicators per cluster (A–J): recommendations covered by initiatives, initiatives,
+    Member States reporting, constituency mix, gender-responsiveness, status mix, forum range."""
+    reviewed, members = _edition_memberships(paths, context.partition_key, recommendations, cluster_memberships)
+    table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "cluster")
+    return dg.Output(table, metadata=frame_metadata(table[["cluster", "recommendations", "recommendations_with_initiatives", "share_covered", "initiatives", "countries_reporting"]], 10))
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
+def subcluster_indicators(
+    context: dg.AssetExecutionContext, paths: ProjectPaths, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame
+) -> dg.Output[pd.DataFrame]:
+    """The same indicators per sub-cluster."""
+    reviewed, members = _edition_memberships(paths, context.partition_key, recommendations, cluster_memberships)
+    table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "subcluster")
+    return dg.Output(table, metadata=frame_metadata(table[["subcluster", "cluster", "recommendations", "recommendations_with_initiatives", "initiatives", "countries_reporting"]], 40))
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
+def coverage(clusters: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.Output[dict]:
+    """Initiatives per cluster × Member State, and respondents per Member State × constituency
+    (who answered and who did not)."""
+    matrices = {"cluster_by_country": cluster_by_country(initiatives, clusters), "respondents_by_country": respondents_by_country(respondents)}
+    return dg.Output(
+        matrices,
+        metadata={
+            "cluster_by_country": dg.MetadataValue.md(markdown_table(matrices["cluster_by_country"].reset_index(), 12)),
+            "respondents_by_country": dg.MetadataValue.md(markdown_table(matrices["respondents_by_country"].reset_index(), 12)),
+        },
+    )
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
+def indicator_changes(
+    context: dg.AssetExecutionContext,
+    paths: ProjectPaths,
+    forums: pd.DataFrame,
+    clusters: pd.DataFrame,
+    subclusters: pd.DataFrame,
+    recommendations: pd.DataFrame,
+    cluster_memberships: pd.DataFrame,
+    cluster_indicators: pd.DataFrame,
+    initiatives: pd.DataFrame,
+) -> dg.Output[dict]:
+    """Movement of each cluster indicator since the previous edition, and the recommendations that gained
+    their first reported initiative. Empty when the edition has no previous edition."""
+    from pipelines.survey.intake import catalogue_for, run_intake
+
+    editions = load_editions(paths.sources)
+    edition = editions[context.partition_key]
+    previous_id = edition.previous_edition
+    if not previous_id:
+        return dg.Output({"previous": None}, metadata={"previous_edition": "none"})
+    previous = editions[previous_id]
+    intake = run_intake(paths.edition_sources(previous_id) / "survey", paths.sources.parent, catalogue_for(previous, clusters, subclusters, recommendations))
+    reviewed, members = _edition_memberships(paths, previous_id, recommendations, cluster_memberships)
+    before = indicator_table(members, reviewed, forums, with_constituency(intake.initiatives, intake.respondents), "cluster")
+    changes = compute_changes(cluster_indicators, before, "cluster")
+    gained = newly_covered(initiatives, intake.initiatives)
+    return dg.Output({"previous": previous_id, "clusters": changes, "newly_covered": gained}, metadata={"previous_edition": previous_id, "newly_covered": len(gained)})
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "json"})
+def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cluster_indicators: pd.DataFrame, subcluster_indicators: pd.DataFrame, coverage: dict) -> dg.MaterializeResult:
+    """data/cluster_indicators.csv, data/subcluster_indicators.csv, data/indicators.json and the coverage
+    matrices, with the indicator definitions, in the build folder."""
+    from pipelines.indicators.definitions import INDICATORS
+    from pipelines.operations.publishing import build_dir_for_run
+    from pipelines.tables.export import write_csv, write_json
+
+    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run_id) / "data"
+    write_csv(cluster_indicators, data / "cluster_indicators.csv")
+    write_csv(subcluster_indicators, data / "subcluster_indicators.csv")
+    write_csv(coverage["cluster_by_country"].reset_index(), data / "initiatives_by_cluster_and_country.csv")
+    write_csv(coverage["respondents_by_country"].reset_index(), data / "respondents_by_country_and_constituency.csv")
+    definitions = [{"name": i.name, "label": i.label, "description": i.description, "kind": i.kind} for i in INDICATORS]
+    records = lambda frame: json.loads(frame.to_json(orient="records"))  # noqa: E731
+    write_json({"edition": context.partition_key, "definitions": definitions, "clusters": records(cluster_indicators), "subclusters": records(subcluster_indicators)}, data / "indicators.json")
+    return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(data.relative_to(paths.outputs.parent)))})
+
+
+INDICATOR_ASSETS = [cluster_indicators, subcluster_indicators, coverage, indicator_changes, indicator_exports]

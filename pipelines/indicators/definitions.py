@@ -1,0 +1,107 @@
+"""Every indicator, defined once: its name (the export column), label, description and computation.
+
+The same list produces the numbers, the method section of the report and the export columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from pipelines.survey.model import CONSTITUENCIES, STATUSES
+
+LITERATURE = "no_respondent"  # initiatives found by the review team, not reported by a respondent
+
+
+@dataclass
+class Group:
+    """The data of one cluster or sub-cluster."""
+
+    recommendations: list[str]  # the group's recommendation ids
+    initiatives: pd.DataFrame  # initiatives filed under the group
+    covered: set[str]  # recommendation ids with at least one initiative (any cluster)
+    forum_numbers: dict[str, int]  # recommendation id -> forum number
+    ordinals: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    label: str
+    description: str
+    kind: str  # count | share | text
+    compute: Callable[[Group], object]
+
+
+def _share(numerator: float, denominator: float) -> float | None:
+    return None if not denominator else round(100.0 * numerator / denominator, 1)
+
+
+def _forum_range(g: Group) -> str:
+    numbers = sorted({g.forum_numbers[r] for r in g.recommendations})
+    if not numbers:
+        return ""
+    first, last = g.ordinals[numbers[0]], g.ordinals[numbers[-1]]
+    return first if first == last else f"{first}–{last}"
+
+
+def _with_initiatives(g: Group) -> int:
+    return sum(1 for r in set(g.recommendations) if r in g.covered)
+
+
+INDICATORS: list[Indicator] = [
+    Indicator("recommendations", "Recommendations", "Distinct recommendations grouped in the cluster or sub-cluster.", "count", lambda g: len(set(g.recommendations))),
+    Indicator("forum_range", "Forums", "The range of forums whose recommendations the group holds.", "text", _forum_range),
+    Indicator(
+        "recommendations_with_initiatives",
+        "Recommendations with initiatives",
+        "Recommendations of the group for which at least one accepted initiative of the review period names the recommendation (in any cluster).",
+        "count",
+        _with_initiatives,
+    ),
+    Indicator("share_covered", "Share covered (%)", "Recommendations with initiatives as a percentage of the group's recommendations.", "share", lambda g: _share(_with_initiatives(g), len(set(g.recommendations)))),
+    Indicator(
+        "never_covered",
+        "Recommendations without any initiative",
+        "Recommendations of the group that no accepted initiative of the review period names.",
+        "count",
+        lambda g: len(set(g.recommendations)) - _with_initiatives(g),
+    ),
+    Indicator("initiatives", "Initiatives", "Accepted initiatives filed under the group (questionnaire, literature review and preparatory meetings).", "count", lambda g: len(g.initiatives)),
+    Indicator("countries_reporting", "Member States with initiatives", "Member States (of the ten) where at least one initiative of the group was implemented.", "count", lambda g: int(g.initiatives["country"].nunique())),
+    Indicator("countries", "Which Member States", "ISO codes of those Member States.", "text", lambda g: " ".join(sorted(g.initiatives["country"].unique()))),
+    Indicator(
+        "share_gender_responsive",
+        "Gender-responsive (%)",
+        "Initiatives marked gender-responsive as a percentage of the group's initiatives (unknown counts as not marked).",
+        "share",
+        lambda g: _share(int((g.initiatives["gender_responsive"] == "yes").sum()), len(g.initiatives)),
+    ),
+]
+for _code, _label in CONSTITUENCIES.items():
+    INDICATORS.append(
+        Indicator(
+            f"initiatives_{_code}",
+            f"Initiatives reported by: {_label}",
+            f"Initiatives of the group reported by respondents of the constituency '{_label}'.",
+            "count",
+            (lambda code: lambda g: int((g.initiatives["constituency"] == code).sum()))(_code),
+        )
+    )
+INDICATORS.append(
+    Indicator(f"initiatives_{LITERATURE}", "Initiatives from the literature review", "Initiatives of the group that the review team found in documents or preparatory meetings, with no respondent.", "count", lambda g: int((g.initiatives["constituency"] == LITERATURE).sum()))
+)
+for _code, _label in list(STATUSES.items()) + [("not_stated", "Not stated")]:
+    INDICATORS.append(
+        Indicator(
+            f"status_{_code}",
+            f"Status: {_label.lower()}",
+            f"Initiatives of the group whose status is '{_label.lower()}'.",
+            "count",
+            (lambda code: lambda g: int((g.initiatives["status"].replace("", "not_stated") == code).sum()))(_code),
+        )
+    )
+
+BY_NAME = {i.name: i for i in INDICATORS}
