@@ -11,12 +11,29 @@ import sys
 from pipelines.editions import DEFAULT_EDITION
 
 
-def build(edition: str, outputs: str | None = None) -> int:
+def run_build(instance, paths, edition: str, raise_on_error: bool = False):
+    """Materialise every asset of one edition in-process, recorded in ``instance`` (used by the CLI and the tests)."""
     import dagster as dg
 
     from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
-    from pipelines.editions import load_editions
     from pipelines.partitions import sync_edition_partitions
+
+    sync_edition_partitions(instance, paths)
+    return dg.materialize(
+        [*ALL_ASSETS, *ALL_CHECKS],
+        partition_key=edition,
+        instance=instance,
+        resources={"paths": paths},
+        tags={"afml/edition": edition},
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        raise_on_error=raise_on_error,
+    )
+
+
+def build(edition: str, outputs: str | None = None) -> int:
+    import dagster as dg
+
+    from pipelines.editions import load_editions
     from pipelines.settings import ProjectPaths
 
     paths = ProjectPaths() if outputs is None else ProjectPaths(outputs_dir=outputs)
@@ -24,17 +41,7 @@ def build(edition: str, outputs: str | None = None) -> int:
     if edition not in editions:
         print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
         return 2
-    instance = dg.DagsterInstance.get()
-    sync_edition_partitions(instance, paths)
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        partition_key=edition,
-        instance=instance,
-        resources={"paths": paths},
-        tags={"afml/edition": edition},
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        raise_on_error=False,
-    )
+    result = run_build(dg.DagsterInstance.get(), paths, edition)
     if not result.success:
         print(f"build of {edition} failed; the last good report stays published. See the run in the Dagster UI (make ui).", file=sys.stderr)
         for event in result.all_events:

@@ -100,7 +100,7 @@ def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cl
     from pipelines.operations.publishing import build_dir_for_run
     from pipelines.tables.export import write_csv, write_json
 
-    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run_id) / "data"
+    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
     write_csv(cluster_indicators, data / "cluster_indicators.csv")
     write_csv(subcluster_indicators, data / "subcluster_indicators.csv")
     write_csv(coverage["cluster_by_country"].reset_index(), data / "initiatives_by_cluster_and_country.csv")

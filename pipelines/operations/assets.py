@@ -20,8 +20,8 @@ def published_report(context: dg.AssetExecutionContext, config: PublishConfig, p
     """Switches ``outputs/<edition>/latest`` (and report.pdf, report.html, data/ through it) to this run's
     build in one atomic step. A failed or killed build never gets here, so the last good report stays."""
     edition_dir = paths.edition_outputs(context.partition_key)
-    build_dir = build_dir_for_run(edition_dir, context.run_id)
-    publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run_id, "edition": context.partition_key})
+    build_dir = build_dir_for_run(edition_dir, context.run.run_id)
+    publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run.run_id, "edition": context.partition_key})
     return dg.MaterializeResult(metadata={"build": build_dir.name, "published": dg.MetadataValue.path(str((edition_dir / "latest").relative_to(paths.outputs.parent)))})
 
 

@@ -87,7 +87,7 @@ def report_document(
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
     """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
     folder; passes the paged variant of the same body on to the PDF."""
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run_id)
+    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
     screen = render_html(report_document, paths.templates, medium="html")
     data = screen.encode("utf-8")
     (build_dir / "report.html").write_bytes(data)
@@ -105,7 +105,7 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"})
 def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, fetching only the project's files."""
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run_id)
+    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
     target = build_dir / "report.pdf"
     partial = build_dir / "report.pdf.part"
     result = write_pdf(

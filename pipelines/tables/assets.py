@@ -70,7 +70,7 @@ def source_table_exports(context: dg.AssetExecutionContext, paths: ProjectPaths,
     from pipelines.tables.export import write_csv
     from pipelines.tables.exports import export_tables
 
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run_id)
+    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
     written = export_tables(source_tables, printed_vs_computed, build_dir / "data" / "tables")
     write_csv(printed_vs_computed, build_dir / "data-quality.csv")
     return dg.MaterializeResult(metadata={"files": len(written), "folder": dg.MetadataValue.path(str((build_dir / "data" / "tables").relative_to(paths.outputs.parent)))})

@@ -55,10 +55,14 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
 
 def normalise_zip_times(path: Path) -> None:
     """Rewrite a zip (XLSX) with fixed member timestamps, so the same data gives the same bytes."""
+    import re
     import zipfile
 
     with zipfile.ZipFile(path) as source:
         members = [(info, source.read(info.filename)) for info in source.infolist()]
+    # openpyxl stamps the save time into the document properties: pin it as well.
+    stamp = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+    members = [(info, stamp.sub(rb"\g<1>2000-01-01T00:00:00Z\g<3>", data) if info.filename == "docProps/core.xml" else data) for info, data in members]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info, data in members:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))

@@ -1,0 +1,122 @@
+"""The whole asset graph materialised into a temporary instance, and the paper a reviewer gets."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import build_into
+
+
+@pytest.fixture(scope="module")
+def pdf(afml13_build):
+    return PdfReader(afml13_build.edition_dir / "report.pdf")
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf):
+    return "\n".join(page.extract_text() for page in pdf.pages)
+
+
+def _outline_titles(outline) -> list[str]:
+    titles = []
+    for item in outline:
+        if isinstance(item, list):
+            titles += _outline_titles(item)
+        else:
+            titles.append(item.title)
+    return titles
+
+
+def test_every_asset_and_check_succeeded(afml13_build):
+    result = afml13_build.result
+    assert result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed and e.severity.value == "ERROR"]
+    assert failed == []
+
+
+def test_the_outputs_are_published_through_latest(afml13_build):
+    edition = afml13_build.edition_dir
+    for name in ("report.pdf", "report.html", "data", "validation"):
+        assert (edition / name).is_symlink() and (edition / name).exists(), name
+    assert (edition / "data" / "cluster_indicators.csv").exists()
+    assert (edition / "data" / "tables" / "table01_outflow.xlsx").exists()
+
+
+def test_pdf_outline_lists_chapters_clusters_subsections_and_appendices(pdf, catalog):
+    titles = _outline_titles(pdf.outline)
+    joined = "\n".join(titles)
+    for expected in ["Introduction", "Successes and challenges", "Next steps", "Appendix I", "Appendix II", "Appendix III"]:
+        assert expected in joined, expected
+    for cluster in catalog["clusters"].itertuples(index=False):
+        assert any(cluster.title in t for t in titles), cluster.title
+    for sub in catalog["subclusters"].itertuples(index=False):
+        assert any(sub.title in t for t in titles), sub.title
+    assert not any("Contents" == t for t in titles)
+
+
+def test_pdf_text_extracts_and_names_every_cluster(pdf_text, catalog):
+    flat = re.sub(r"\s+", " ", pdf_text)
+    for title in catalog["clusters"]["title"]:
+        assert title in flat, title
+
+
+def test_contents_has_real_page_numbers(pdf):
+    texts = [p.extract_text() for p in pdf.pages]
+    contents = next(t for t in texts if t.lstrip().startswith("Contents") or "\nContents\n" in t[:300])
+    entries = dict(re.findall(r"(Introduction|Successes and challenges)\s*\.{3,}\s*(\d+)", contents))
+    assert set(entries) == {"Introduction", "Successes and challenges"}
+    for title, number in entries.items():
+        # The page that shows this number in its footer carries the chapter heading.
+        pages = [t for t in texts if t.rstrip().endswith("\n" + number) and re.search(rf"^\d\s+{title}", t, re.M)]
+        assert pages, (title, number)
+
+
+def test_pdf_is_tagged_with_title_language_and_attachments(pdf, afml13_build):
+    root = pdf.trailer["/Root"]
+    assert root.get("/Lang") == "en"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert "Progress of the implementation" in pdf.metadata.title
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.hrefs, self.external = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src"):
+            value = attrs.get(key) or ""
+            if value.startswith("#"):
+                self.hrefs.append(value[1:])
+            elif value and not value.startswith("data:"):
+                self.external.append(value)
+
+
+def test_html_is_self_contained_and_every_internal_link_resolves(afml13_build):
+    parser = _Links()
+    parser.feed((afml13_build.edition_dir / "report.html").read_text(encoding="utf-8"))
+    missing = sorted(set(parser.hrefs) - parser.ids)
+    assert missing == []
+    assert parser.external == []
+    assert len(parser.hrefs) > 200
+
+
+def test_every_figure_has_alt_text_and_a_caption(afml13_build):
+    html = (afml13_build.edition_dir / "report.html").read_text(encoding="utf-8")
+    images = re.findall(r"<img [^>]*>", html)
+    assert len(images) >= 4
+    assert all(re.search(r'alt="[^"]{20,}"', img) for img in images)
+
+
+def test_two_builds_of_the_same_inputs_give_the_same_bytes(afml13_build, tmp_path):
+    second = build_into(tmp_path)
+    assert second.result.success
+    for name in ("report.pdf", "report.html", "data/cluster_indicators.csv", "data/tables/table04_legal_cases.xlsx", "data/indicators.json"):
+        assert (second.edition_dir / name).read_bytes() == (afml13_build.edition_dir / name).read_bytes(), name

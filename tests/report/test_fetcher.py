@@ -1,0 +1,37 @@
+"""WeasyPrint may load only the project's own files and data: URIs."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.report.fetcher import ForbiddenResource, check_allowed, make_url_fetcher
+
+
+def test_data_and_files_under_allowed_roots_pass(tmp_path):
+    (tmp_path / "a.css").write_text("p{}")
+    check_allowed("data:text/plain,hi", [tmp_path])
+    check_allowed((tmp_path / "a.css").as_uri(), [tmp_path])
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/x.png", "https://example.org/a.css", "ftp://host/file", "file:///etc/passwd", "file://otherhost/share/x"])
+def test_everything_else_is_refused(url, tmp_path):
+    with pytest.raises(ForbiddenResource):
+        check_allowed(url, [tmp_path])
+
+
+def test_path_traversal_out_of_a_root_is_refused(tmp_path):
+    inner = tmp_path / "templates"
+    inner.mkdir()
+    with pytest.raises(ForbiddenResource):
+        check_allowed((inner / ".." / ".." / "etc" / "passwd").as_uri(), [inner])
+
+
+def test_the_renderer_never_fetches_a_remote_image(tmp_path):
+    from pipelines.report.render import write_pdf
+
+    html = '<html lang="en"><head><title>t</title></head><body><p>x</p><img src="http://127.0.0.1:9/tracker.png"><img src="file:///etc/hostname"></body></html>'
+    result = write_pdf(html, tmp_path / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
+    assert len(result.warnings) == 2 and all("blocked" in w for w in result.warnings)
+    fetcher = make_url_fetcher([tmp_path])
+    with pytest.raises(ForbiddenResource):
+        fetcher.fetch("http://127.0.0.1:9/x")
