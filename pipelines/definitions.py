@@ -1,4 +1,8 @@
-"""The one entry point Dagster loads: merges the assets, checks, jobs, sensors and schedules of every stage."""
+"""The one entry point Dagster loads: merges the assets, checks, jobs, sensors and schedules of every stage.
+
+Definitions load lazily (``@dg.definitions``): the editions declared in sources/editions.yaml are
+read when Dagster asks for the definitions, not when this module is imported.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import dagster as dg
 
 from pipelines.catalog.assets import CATALOG_ASSETS
 from pipelines.catalog.checks import CATALOG_CHECKS
+from pipelines.editions import load_editions
 from pipelines.indicators.assets import INDICATOR_ASSETS
 from pipelines.operations.assets import OPERATIONS_ASSETS
+from pipelines.operations.sensors import editions_sync, rebuild_schedule, survey_sensor
 from pipelines.report.assets import REPORT_ASSETS
 from pipelines.settings import ProjectPaths
 from pipelines.survey.assets import SURVEY_ASSETS, SURVEY_CHECKS
@@ -15,19 +21,26 @@ from pipelines.tables.assets import TABLES_ASSETS, TABLES_CHECKS
 
 ALL_ASSETS = [*CATALOG_ASSETS, *TABLES_ASSETS, *SURVEY_ASSETS, *INDICATOR_ASSETS, *REPORT_ASSETS, *OPERATIONS_ASSETS]
 ALL_CHECKS = [*CATALOG_CHECKS, *TABLES_CHECKS, *SURVEY_CHECKS]
+BUILD_JOB = "build_edition"
 
 build_edition = dg.define_asset_job(
-    "build_edition",
+    BUILD_JOB,
     selection=dg.AssetSelection.all(),
-    partitions_def=None,
-    description="Build one edition of the paper from sources to published HTML and PDF.",
+    description="Build one edition of the paper, from sources to the published HTML and PDF.",
     executor_def=dg.in_process_executor,
 )
 
-defs = dg.Definitions(
-    assets=ALL_ASSETS,
-    asset_checks=ALL_CHECKS,
-    jobs=[build_edition],
-    resources={"paths": ProjectPaths()},
-    executor=dg.in_process_executor,
-)
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    paths = ProjectPaths()
+    editions = load_editions(paths.sources)
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=[build_edition],
+        sensors=[editions_sync, *(survey_sensor(e, BUILD_JOB) for e in editions)],
+        schedules=[rebuild_schedule(e.id, BUILD_JOB, e.rebuild_schedule) for e in editions.values()],
+        resources={"paths": paths},
+        executor=dg.in_process_executor,
+    )

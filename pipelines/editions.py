@@ -31,6 +31,7 @@ class Edition:
     publisher: str
     language: str
     previous_edition: str | None
+    rebuild_schedule: str = "0 6 * * 1"  # cron, UTC: weekly on Monday morning by default
 
     def covers_forum(self, forum_id: str) -> bool:
         """Whether recommendations of ``forum_id`` are under review in this edition."""
@@ -74,6 +75,7 @@ def load_editions(sources_dir: Path) -> dict[str, Edition]:
             publisher=str(entry.get("publisher", "")),
             language=str(entry.get("language", "en")),
             previous_edition=entry.get("previous_edition"),
+            rebuild_schedule=str(entry.get("rebuild_schedule", "0 6 * * 1")),
         )
     if not editions:
         raise ValueError(f"{path}: no edition is declared")

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 def test_definitions_load_with_every_stage():
     from pipelines.definitions import defs
 
-    repo = defs.get_repository_def()
+    repo = defs().get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
     for expected in ["recommendations", "cluster_memberships", "source_tables", "survey_intake", "initiatives", "cluster_indicators", "report_html", "report_pdf", "published_report"]:
         assert expected in keys
@@ -22,7 +22,7 @@ def test_definitions_load_with_every_stage():
 def test_every_asset_has_a_description():
     from pipelines.definitions import defs
 
-    graph = defs.get_repository_def().asset_graph
+    graph = defs().get_repository_def().asset_graph
     missing = [k.to_user_string() for k in graph.get_all_asset_keys() if not graph.get(k).description]
     assert missing == []
 

@@ -108,6 +108,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
     build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
     target = build_dir / "report.pdf"
     partial = build_dir / "report.pdf.part"
+    partial.touch()  # marks "PDF being rendered" for anyone watching the build folder
     result = write_pdf(
         report_html,
         partial,

@@ -1,0 +1,41 @@
+"""A build killed while its PDF is being rendered leaves the last good report published, byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+
+
+def test_killing_a_build_during_pdf_rendering_keeps_the_last_good_report(afml13_build, tmp_path):
+    outputs = tmp_path / "outputs"
+    shutil.copytree(afml13_build.outputs, outputs, symlinks=True)
+    edition = outputs / "afml-13"
+    before = {name: (edition / name).read_bytes() for name in ("report.pdf", "report.html")}
+    latest_before = os.readlink(edition / "latest")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = dict(os.environ, DAGSTER_HOME=str(home))
+    process = subprocess.Popen([sys.executable, "-m", "pipelines", "build", "--edition", "afml-13", "--outputs", str(outputs)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 180
+        while time.time() < deadline and process.poll() is None:
+            if list((edition / "builds").glob("*/report.pdf.part")):
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the build ended before its PDF rendering could be interrupted"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert os.readlink(edition / "latest") == latest_before
+    for name, data in before.items():
+        assert (edition / name).read_bytes() == data, name
+    unfinished = [p for p in (edition / "builds").iterdir() if (p / "report.pdf.part").exists()]
+    assert len(unfinished) == 1 and not (unfinished[0] / "report.pdf").exists()
