@@ -4,7 +4,8 @@ EDITION ?= afml-13
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-export DAGSTER_HOME := $(CURDIR)/.dagster
+# The Dagster instance home: embedded SQLite in .dagster/, or PostgreSQL when AFML_DAGSTER_PG_URL is set.
+export DAGSTER_HOME := $(if $(AFML_DAGSTER_PG_URL),$(CURDIR)/.dagster-pg,$(CURDIR)/.dagster)
 export PYTHONHASHSEED := 0
 
 .PHONY: setup report test ui questionnaire bench lock clean help

@@ -30,10 +30,21 @@ def run_build(instance, paths, edition: str, raise_on_error: bool = False):
     )
 
 
-def build(edition: str, outputs: str | None = None) -> int:
+def published_fingerprint(edition_dir) -> str | None:
+    import json
+
+    manifest = edition_dir / "latest" / "manifest.json"
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def build(edition: str, outputs: str | None = None, force: bool = False) -> int:
     import dagster as dg
 
     from pipelines.editions import load_editions
+    from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
 
     paths = ProjectPaths() if outputs is None else ProjectPaths(outputs_dir=outputs)
@@ -41,6 +52,12 @@ def build(edition: str, outputs: str | None = None) -> int:
     if edition not in editions:
         print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
         return 2
+    edition_dir = paths.edition_outputs(edition)
+    if not force and (edition_dir / "report.pdf").exists():
+        current = collect(paths.sources, paths.templates, edition, "").fingerprint
+        if current == published_fingerprint(edition_dir):
+            print(f"{edition} is up to date (same code and inputs as the published build); nothing rebuilt. Use --force to rebuild anyway.")
+            return 0
     result = run_build(dg.DagsterInstance.get(), paths, edition)
     if not result.success:
         print(f"build of {edition} failed; the last good report stays published. See the run in the Dagster UI (make ui).", file=sys.stderr)
@@ -96,12 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
     build_cmd.add_argument("--edition", default=DEFAULT_EDITION)
     build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
+    build_cmd.add_argument("--force", action="store_true", help="rebuild even when code and inputs are unchanged")
     questionnaire_cmd = commands.add_parser("questionnaire", help="write the questionnaire workbook of an edition")
     questionnaire_cmd.add_argument("--edition", default=DEFAULT_EDITION)
     questionnaire_cmd.add_argument("--output", default=None, help="file to write (default: outputs/<edition>/questionnaire-<edition>.xlsx)")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build(args.edition, args.outputs)
+        return build(args.edition, args.outputs, args.force)
     if args.command == "questionnaire":
         return questionnaire(args.edition, args.output)
     return 2

@@ -7,7 +7,7 @@ from pipelines.operations.publishing import build_dir_for_run, publish
 from pipelines.partitions import edition_partitions
 from pipelines.settings import ProjectPaths
 
-REQUIRED_ARTEFACTS = ["report.html", "report.pdf"]
+REQUIRED_ARTEFACTS = ["report.html", "report.pdf", "manifest.json", "data", "validation"]
 
 
 class PublishConfig(dg.Config):

@@ -15,6 +15,7 @@ from pipelines.report.facts import catalog_facts, edition_facts
 from pipelines.report.model import Catalog, Document
 from pipelines.report.parts.appendices import appendices
 from pipelines.report.parts.closing import closing_chapters
+from pipelines.report.parts.colophon import colophon
 from pipelines.report.parts.clusters import cluster_chapter
 from pipelines.report.parts.front import front_matter
 from pipelines.report.parts.evidence import evidence_extras, merge_extras, survey_facts
@@ -24,12 +25,32 @@ from pipelines.report.render import render_html, write_pdf
 from pipelines.settings import ProjectPaths
 
 GROUP = "report"
-PARTS = [front_matter, introduction, cluster_chapter, closing_chapters, appendices]
+PARTS = [front_matter, introduction, cluster_chapter, closing_chapters, appendices, colophon]
 
 
-def build_date_for(edition) -> dt.datetime:
-    """The date printed on the report and written into the PDF: taken from the data, not the clock."""
-    return dt.datetime.combine(edition.publication_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datetime:
+    """The date printed on the report and written into the PDF: taken from the data, not the clock —
+    the edition's publication date, or the latest survey submission if that is later."""
+    date = dt.datetime.combine(edition.publication_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
+    if respondents is not None and not respondents.empty:
+        times = [dt.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc) for t in respondents["submission_time"] if t]
+        date = max([date, *times])
+    return date
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"json"})
+def build_provenance(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame) -> dg.Output[dict]:
+    """What this build was made from: edition, build date (from the data), git commit, key package
+    versions and the SHA-256 of every input file. Written to manifest.json and printed in the colophon."""
+    from pipelines.operations.publishing import build_dir_for_run
+    from pipelines.report.provenance import collect
+    from pipelines.tables.export import write_json
+
+    edition = load_editions(paths.sources)[context.partition_key]
+    provenance = collect(paths.sources, paths.templates, edition.id, build_date_for(edition, respondents).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    record = provenance.as_record()
+    write_json(record, build_dir_for_run(paths.edition_outputs(edition.id), context.run.run_id) / "manifest.json")
+    return dg.Output(record, metadata={"inputs": len(record["inputs"]), "fingerprint": record["fingerprint"], "commit": record["commit"]})
 
 
 def sha256_of(data: bytes) -> str:
@@ -54,6 +75,7 @@ def report_document(
     subcluster_indicators: pd.DataFrame,
     coverage: dict,
     indicator_changes: dict,
+    build_provenance: dict,
 ) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
@@ -68,9 +90,10 @@ def report_document(
         extras=merge_extras(
             table_extras(source_tables, printed_vs_computed),
             evidence_extras(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, clusters, source_tables),
+            {"colophon": build_provenance},
         ),
     )
-    document = assemble(ctx, PARTS, build_date_for(edition))
+    document = assemble(ctx, PARTS, build_date_for(edition, respondents))
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,
@@ -102,9 +125,10 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"})
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"])
 def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_html: str, report_document: Document) -> dg.MaterializeResult:
-    """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, fetching only the project's files."""
+    """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
+    CSV files, fetching only the project's own files."""
     build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
     target = build_dir / "report.pdf"
     partial = build_dir / "report.pdf.part"
@@ -114,6 +138,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
         partial,
         base_dir=build_dir,
         allowed_roots=[paths.templates, build_dir],
+        attachments=sorted((build_dir / "data" / "tables").glob("*.csv")),
         build_date=report_document.build_date,
     )
     if result.warnings:
@@ -130,4 +155,4 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
     )
 
 
-REPORT_ASSETS = [report_document, report_html, report_pdf]
+REPORT_ASSETS = [build_provenance, report_document, report_html, report_pdf]
