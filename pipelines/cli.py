@@ -40,14 +40,15 @@ def published_fingerprint(edition_dir) -> str | None:
         return None
 
 
-def build(edition: str, outputs: str | None = None, force: bool = False) -> int:
+def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None) -> int:
     import dagster as dg
 
     from pipelines.editions import load_editions
     from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
 
-    paths = ProjectPaths() if outputs is None else ProjectPaths(outputs_dir=outputs)
+    overrides = {k: v for k, v in {"outputs_dir": outputs, "sources_dir": sources}.items() if v}
+    paths = ProjectPaths(**overrides)
     editions = load_editions(paths.sources)
     if edition not in editions:
         print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
@@ -113,13 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
     build_cmd.add_argument("--edition", default=DEFAULT_EDITION)
     build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
+    build_cmd.add_argument("--sources", default=None, help="sources folder (default: sources/ in the checkout)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild even when code and inputs are unchanged")
     questionnaire_cmd = commands.add_parser("questionnaire", help="write the questionnaire workbook of an edition")
     questionnaire_cmd.add_argument("--edition", default=DEFAULT_EDITION)
     questionnaire_cmd.add_argument("--output", default=None, help="file to write (default: outputs/<edition>/questionnaire-<edition>.xlsx)")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build(args.edition, args.outputs, args.force)
+        return build(args.edition, args.outputs, args.force, args.sources)
     if args.command == "questionnaire":
         return questionnaire(args.edition, args.output)
     return 2

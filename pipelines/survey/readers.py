@@ -11,7 +11,8 @@ Layouts (recognised by their content, not their name):
 - ``compilation_csv``: initiatives compiled by the review team from the literature review or the
   preparatory meetings (one row per initiative, no respondent).
 
-Nothing is validated here beyond the layout: every row read comes out, with its file, sheet and row.
+Nothing is validated here beyond the layout: every row read comes out, with its file, sheet and row,
+as one table of respondents and one of initiatives (all cells text; meta columns start with ``_``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pandas as pd
 from pipelines.sourcefiles import SourceProblem
 from pipelines.survey.model import INITIATIVE_COLUMNS, RESPONDENT_COLUMNS, field_by_label
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled-in questionnaire is a few hundred kB
+MAX_FILE_BYTES = {".xlsx": 20 * 1024 * 1024, ".csv": 1024 * 1024 * 1024}  # a questionnaire is a few hundred kB
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # guards against zip bombs before openpyxl sees the file
 MAX_ZIP_MEMBERS = 2000
 MAX_ROWS = 2_000_000
@@ -37,15 +38,20 @@ ACCEPTED_SUFFIXES = (".xlsx", ".csv")
 KOBO_SYSTEM = {"_id", "_uuid", "_submission_time", "_validation_status", "_status", "_submitted_by", "__version__", "_index", "_parent_index", "_parent_table_name", "_notes", "_tags", "start", "end", "today", "deviceid", "meta/instanceID", "formhub/uuid", "_xform_id_string"}
 
 
-@dataclass
-class RawRecord:
-    """One row as read, with where it came from; ``values`` maps field names to text."""
+META = ["_file", "_sheet", "_row", "_submission"]  # where a row came from; _submission groups one response
 
-    file: str
-    sheet: str
-    row: int
-    values: dict[str, str]
-    submission: str  # groups the rows of one submission (file name, or the form's _uuid)
+
+def record(file: str, sheet: str, row: int, submission: str, values: dict[str, str]) -> dict[str, object]:
+    return {"_file": file, "_sheet": sheet, "_row": row, "_submission": submission, **values}
+
+
+def as_frame(rows: list[dict], fields: list[str]) -> pd.DataFrame:
+    """Rows as a table with every field present (missing answers are empty strings)."""
+    frame = pd.DataFrame(rows, columns=META + fields)
+    text = [c for c in frame.columns if c != "_row"]
+    frame[text] = frame[text].fillna("").astype(str)
+    frame["_row"] = frame["_row"].astype("int64")
+    return frame
 
 
 @dataclass
@@ -54,8 +60,8 @@ class FileRead:
     layout: str
     encoding: str
     sha256: str
-    respondents: list[RawRecord] = field(default_factory=list)
-    initiatives: list[RawRecord] = field(default_factory=list)
+    respondents: pd.DataFrame = field(default_factory=lambda: as_frame([], RESPONDENT_COLUMNS))
+    initiatives: pd.DataFrame = field(default_factory=lambda: as_frame([], INITIATIVE_COLUMNS))
     problems: list[SourceProblem] = field(default_factory=list)  # structural: the file could not be used
     notes: list[str] = field(default_factory=list)
 
@@ -81,22 +87,27 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) if it decodes, else Windows-1252; returns (text, encoding used)."""
+def read_text_csv(data: bytes) -> tuple[pd.DataFrame, str]:
+    """A CSV in UTF-8 (with or without BOM) if it decodes as such, else Windows-1252.
+
+    Returns the table (every cell a string, nothing turned into NaN) and the encoding used.
+    """
+    options = {"dtype": str, "keep_default_na": False, "na_filter": False}
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **options), "utf-8-sig"
     try:
-        return data.decode("utf-8"), "utf-8"
+        return pd.read_csv(io.BytesIO(data), encoding="utf-8", encoding_errors="strict", **options), "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict"), "cp1252"
+        return pd.read_csv(io.BytesIO(data), encoding="cp1252", encoding_errors="strict", **options), "cp1252"
 
 
 def read_file(path: Path, display_name: str) -> FileRead:
     """Read one survey file of any accepted layout."""
     data = path.read_bytes()
     result = FileRead(display_name, layout="unknown", encoding="", sha256=hashlib.sha256(data).hexdigest())
-    if len(data) > MAX_FILE_BYTES:
-        result.problems.append(SourceProblem(display_name, None, "", f"{len(data)} bytes", f"file larger than {MAX_FILE_BYTES} bytes"))
+    limit = MAX_FILE_BYTES[path.suffix.lower()]
+    if len(data) > limit:
+        result.problems.append(SourceProblem(display_name, None, "", f"{len(data)} bytes", f"file larger than {limit} bytes"))
         return result
     try:
         if path.suffix.lower() == ".xlsx":
@@ -111,8 +122,7 @@ def read_file(path: Path, display_name: str) -> FileRead:
 # --- CSV layouts -----------------------------------------------------------------------------
 
 def _read_csv(data: bytes, result: FileRead) -> None:
-    text, result.encoding = decode(data)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    frame, result.encoding = read_text_csv(data)
     if len(frame) > MAX_ROWS:
         raise ValueError(f"more than {MAX_ROWS} rows")
     headers = list(frame.columns)
@@ -125,9 +135,13 @@ def _read_csv(data: bytes, result: FileRead) -> None:
         unknown = [h for h in headers if h.lower() not in mapping]
         if unknown:
             result.notes.append(f"columns ignored: {', '.join(unknown)}")
-        for position, row in enumerate(frame.to_dict("records")):
-            values = {mapping[k.lower()]: v.strip() for k, v in row.items() if k.lower() in mapping}
-            result.initiatives.append(RawRecord(result.file, "", position + 2, values, submission=result.file))
+        known = {h: mapping[h.lower()] for h in headers if h.lower() in mapping}
+        table = frame[list(known)].rename(columns=known).apply(_strip)
+        table.insert(0, "_submission", result.file)
+        table.insert(0, "_row", range(2, len(frame) + 2))
+        table.insert(0, "_sheet", "")
+        table.insert(0, "_file", result.file)
+        result.initiatives = _complete(table, INITIATIVE_COLUMNS)
     else:
         result.problems.append(SourceProblem(result.file, 1, "", ",".join(headers[:6]), "unknown layout: neither a form export (_uuid, group/field headers) nor an initiatives compilation (initiative_id, title…)"))
 
@@ -140,36 +154,44 @@ def _split_kobo_header(header: str) -> tuple[str, str] | None:
     return None
 
 
+def _strip(column: pd.Series) -> pd.Series:
+    """Trim spaces around answers, once per distinct answer."""
+    return pd.Series([v.strip() for v in column.tolist()], index=column.index, dtype=object)
+
+
+def _complete(table: pd.DataFrame, fields: list[str]) -> pd.DataFrame:
+    """A large table with every field present, in the column order of :func:`as_frame`."""
+    for name in META + fields:
+        if name not in table.columns:
+            table[name] = ""
+    table = table[META + fields].copy()
+    table["_row"] = table["_row"].astype("int64")
+    return table
+
+
 def _records_from_kobo(frame: pd.DataFrame, result: FileRead, sheet: str) -> None:
-    """Rows of a consolidated export: respondent fields repeat on each initiative row of a submission."""
-    ignored = []
-    for column in frame.columns:
-        if column in KOBO_SYSTEM or _split_kobo_header(column) is not None:
-            continue
-        ignored.append(column)
+    """A consolidated export: respondent fields repeat on each initiative row of a submission."""
+    ignored = [c for c in frame.columns if c not in KOBO_SYSTEM and _split_kobo_header(c) is None]
     if ignored:
         result.notes.append(f"columns ignored: {', '.join(ignored)}")
-    seen_submissions: set[str] = set()
-    for position, row in enumerate(frame.to_dict("records")):
-        uuid = row.get("_uuid", "") or f"row{position + 2}"
-        respondent: dict[str, str] = {}
-        initiative: dict[str, str] = {}
-        for column, value in row.items():
-            split = _split_kobo_header(column)
-            if split is None:
-                continue
-            group, name = split
-            if group == "respondent" and name in RESPONDENT_COLUMNS:
-                respondent[name] = value.strip()
-            elif group == "initiative" and name in INITIATIVE_COLUMNS:
-                initiative[name] = value.strip()
-        respondent["submission_time"] = row.get("_submission_time", "").strip() or respondent.get("submission_time", "")
-        if uuid not in seen_submissions:
-            seen_submissions.add(uuid)
-            result.respondents.append(RawRecord(result.file, sheet, position + 2, respondent, submission=uuid))
-        if any(initiative.values()):
-            initiative["respondent_id"] = respondent.get("respondent_id", "")
-            result.initiatives.append(RawRecord(result.file, sheet, position + 2, initiative, submission=uuid))
+    rows = pd.Series(range(2, len(frame) + 2), index=frame.index)
+    uuid = frame["_uuid"] if "_uuid" in frame.columns else pd.Series("", index=frame.index)
+    submission = uuid.where(uuid != "", "row" + rows.astype(str))
+    groups = {"respondent": {}, "initiative": {}}
+    for column in frame.columns:
+        split = _split_kobo_header(column)
+        if split and split[0] in groups and split[1] in (RESPONDENT_COLUMNS if split[0] == "respondent" else INITIATIVE_COLUMNS):
+            groups[split[0]][column] = split[1]
+    base = pd.DataFrame({"_file": result.file, "_sheet": sheet, "_row": rows, "_submission": submission})
+    respondents = pd.concat([base, frame[list(groups["respondent"])].rename(columns=groups["respondent"]).apply(_strip)], axis=1)
+    if "_submission_time" in frame.columns:
+        respondents["submission_time"] = _strip(frame["_submission_time"])
+    first = ~submission.duplicated()
+    result.respondents = _complete(respondents[first], RESPONDENT_COLUMNS)
+    initiatives = pd.concat([base, frame[list(groups["initiative"])].rename(columns=groups["initiative"]).apply(_strip)], axis=1)
+    answered = initiatives[list(groups["initiative"].values())].ne("").any(axis=1) if groups["initiative"] else pd.Series(False, index=frame.index)
+    initiatives["respondent_id"] = respondents.get("respondent_id", "")
+    result.initiatives = _complete(initiatives[answered], INITIATIVE_COLUMNS)
 
 
 # --- XLSX layouts ----------------------------------------------------------------------------
@@ -225,17 +247,19 @@ def _read_questionnaire(workbook, result: FileRead) -> None:
         if key in mapping and mapping[key] in RESPONDENT_COLUMNS:
             respondent[mapping[key]] = row[1]
             first_row = first_row or number
-    result.respondents.append(RawRecord(result.file, "Respondent", first_row or 1, respondent, submission=result.file))
+    result.respondents = as_frame([record(result.file, "Respondent", first_row or 1, result.file, respondent)], RESPONDENT_COLUMNS)
     rows = _sheet_rows(workbook["Initiatives"])
     if not rows:
         return
     header = [mapping.get(h.lower(), "") for h in rows[0]]
+    initiatives = []
     for number, row in enumerate(rows[1:], start=2):
         values = {name: value for name, value in zip(header, row) if name}
         if not any(values.values()):
             continue  # an empty line of the form
         values["respondent_id"] = respondent.get("respondent_id", "")
-        result.initiatives.append(RawRecord(result.file, "Initiatives", number, values, submission=result.file))
+        initiatives.append(record(result.file, "Initiatives", number, result.file, values))
+    result.initiatives = as_frame(initiatives, INITIATIVE_COLUMNS)
 
 
 def _read_kobo_xlsx(workbook, result: FileRead) -> None:
@@ -245,6 +269,7 @@ def _read_kobo_xlsx(workbook, result: FileRead) -> None:
     repeat = _sheet_rows(workbook[repeat_name])
     main_frame = pd.DataFrame(main[1:], columns=main[0]) if main else pd.DataFrame()
     parents: dict[str, dict] = {}
+    respondents, initiatives = [], []
     for position, row in enumerate(main_frame.to_dict("records")):
         respondent = {}
         for column, value in row.items():
@@ -254,20 +279,21 @@ def _read_kobo_xlsx(workbook, result: FileRead) -> None:
         respondent["submission_time"] = row.get("_submission_time", "")
         uuid = row.get("_uuid", "") or f"row{position + 2}"
         parents[row.get("_index", str(position + 1))] = {"uuid": uuid, "respondent_id": respondent.get("respondent_id", "")}
-        result.respondents.append(RawRecord(result.file, names[0], position + 2, respondent, submission=uuid))
+        respondents.append(record(result.file, names[0], position + 2, uuid, respondent))
+    result.respondents = as_frame(respondents, RESPONDENT_COLUMNS)
     if not repeat:
         return
     header = repeat[0]
     for number, row in enumerate(repeat[1:], start=2):
-        record = dict(zip(header, row))
-        parent = parents.get(record.get("_parent_index", ""))
+        record_ = dict(zip(header, row))
+        parent = parents.get(record_.get("_parent_index", ""))
         values = {}
-        for column, value in record.items():
+        for column, value in record_.items():
             split = _split_kobo_header(column)
             name = split[1] if split else column
             if name in INITIATIVE_COLUMNS:
                 values[name] = value
         values["respondent_id"] = parent["respondent_id"] if parent else ""
-        result.initiatives.append(
-            RawRecord(result.file, repeat_name, number, values, submission=parent["uuid"] if parent else f"orphan:{record.get('_parent_index', '')}")
-        )
+        submission = parent["uuid"] if parent else f"orphan:{record_.get('_parent_index', '')}"
+        initiatives.append(record(result.file, repeat_name, number, submission, values))
+    result.initiatives = as_frame(initiatives, INITIATIVE_COLUMNS)
