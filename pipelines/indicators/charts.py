@@ -62,7 +62,7 @@ def heatmap(matrix: pd.DataFrame, row_labels: list[str], column_labels: list[str
     fig, ax = plt.subplots(figsize=(7.2, 0.32 * len(row_labels) + 1.2))
     values = matrix.to_numpy()
     ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(1, values.max()))
-    ax.set_xticks(range(len(column_labels)), column_labels)
+    ax.set_xticks(range(len(column_labels)), column_labels, rotation=35, ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(row_labels)), row_labels)
     ax.tick_params(length=0)
     for spine in ax.spines.values():

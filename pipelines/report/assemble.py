@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.editions import Edition
-from pipelines.report.document import Numbering, Prose, Section
+from pipelines.report.document import Box, Numbering, Prose, Section
 from pipelines.report.model import Catalog, Document
 from pipelines.report.narrative import Narrative, render_narrative
 
@@ -24,6 +24,8 @@ class NarrativeSlot:
     default: str | None = None  # template under templates/narrative/ used when the file is absent
     facts: dict = field(default_factory=dict)  # part-specific facts, merged over the shared ones
     kind: str = "narrative"
+    source_text: str | None = None  # inline narrative (e.g. a box body) instead of a file
+    source_name: str = ""
 
 
 @dataclass
@@ -43,6 +45,8 @@ def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict) ->
         for section in top.walk():
             rendered = []
             for block in section.blocks:
+                if isinstance(block, Box) and isinstance(block.body, NarrativeSlot):
+                    block.body = _render_slot(block.body, ctx, refs)
                 if isinstance(block, NarrativeSlot):
                     html = _render_slot(block, ctx, refs)
                     if html is not None:
@@ -54,6 +58,8 @@ def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict) ->
 
 def _render_slot(slot: NarrativeSlot, ctx: AssemblyContext, refs: dict):
     facts = ctx.facts | slot.facts
+    if slot.source_text is not None:
+        return render_narrative(slot.source_text, slot.source_name, facts, refs)
     authored = ctx.narrative_dir / f"{slot.part}.md"
     if authored.exists():
         display = f"sources/editions/{ctx.edition.id}/narrative/{authored.name}"

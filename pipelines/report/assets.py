@@ -14,6 +14,7 @@ from pipelines.report.assemble import AssemblyContext, assemble
 from pipelines.report.facts import catalog_facts, edition_facts
 from pipelines.report.model import Catalog, Document
 from pipelines.report.parts.appendices import appendices
+from pipelines.report.parts.boxes import box_extras
 from pipelines.report.parts.closing import closing_chapters
 from pipelines.report.parts.colophon import colophon
 from pipelines.report.parts.clusters import cluster_chapter
@@ -90,6 +91,7 @@ def report_document(
         extras=merge_extras(
             table_extras(source_tables, printed_vs_computed),
             evidence_extras(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, clusters, source_tables),
+            box_extras(paths.edition_sources(edition.id) / "narrative", edition.id),
             {"colophon": build_provenance},
         ),
     )

@@ -80,6 +80,7 @@ def test_pdf_is_tagged_with_title_language_and_attachments(pdf, afml13_build):
     assert root.get("/Lang") == "en"
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert "Progress of the implementation" in pdf.metadata.title
+    assert {"table01_outflow.csv", "table04_legal_cases.csv", "printed_vs_computed.csv"} <= set(pdf.attachments)
 
 
 class _Links(HTMLParser):
@@ -106,6 +107,12 @@ def test_html_is_self_contained_and_every_internal_link_resolves(afml13_build):
     assert missing == []
     assert parser.external == []
     assert len(parser.hrefs) > 200
+
+
+def test_boxes_are_numbered_listed_and_placed(afml13_build, pdf_text):
+    html = (afml13_build.edition_dir / "report.html").read_text(encoding="utf-8")
+    assert html.count('<aside class="box"') == 8
+    assert "List of boxes" in pdf_text and "Box 8." in pdf_text
 
 
 def test_every_figure_has_alt_text_and_a_caption(afml13_build):

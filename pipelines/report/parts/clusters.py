@@ -30,7 +30,9 @@ def cluster_chapter(ctx: AssemblyContext):
                 ),
                 NarrativeSlot(f"subcluster-{sub.subcluster_id}", None),
             ]
-            sub_blocks += extras.get("subcluster_blocks", {}).get(sub.subcluster_id, [])
+            placed = extras.get("subcluster_blocks", {}).get(sub.subcluster_id, [])
+            # tables, figures and boxes first; the long compilation of initiatives closes the sub-section
+            sub_blocks += sorted(placed, key=lambda block: getattr(block, "kind", "") == "initiatives")
             section.children.append(Section(f"2-{index}-{sub.position}", sub.title, level=4, number=f"{number}.{sub.position}", blocks=sub_blocks))
         children.append(section)
     chapter = Section(

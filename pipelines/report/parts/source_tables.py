@@ -23,7 +23,7 @@ def placed_tables(tables: dict[str, SourceTable]) -> dict[str, list[Table]]:
 def comparison_table(comparison: pd.DataFrame, tables: dict[str, SourceTable]) -> Table:
     """The printed values that differ from the computed ones, for the data-quality appendix."""
     differs = comparison[comparison["status"] != "agrees"]
-    titles = {k: f"{t.spec.kind.title()} {t.spec.number}" for k, t in tables.items()}
+    titles = {k: t.spec.title for k, t in tables.items()}
     rows = [
         [Cell(titles.get(r.table_id, r.table_id), header=True), Cell(r.row), Cell(r.column), Cell(r.printed, numeric=True), Cell(r.computed, numeric=True), Cell(r.status)]
         for r in differs.itertuples(index=False)
@@ -41,7 +41,7 @@ def comparison_table(comparison: pd.DataFrame, tables: dict[str, SourceTable]) -
 def data_quality_appendix(comparison: pd.DataFrame, tables: dict[str, SourceTable], number: str) -> Section:
     differs = comparison[comparison["status"] != "agrees"]
     facts = {"quality": {"printed_values": len(comparison), "disagreements": len(differs), "agreements": int((comparison["status"] == "agrees").sum())}}
-    treatments = [f"{t.spec.kind.title()} {t.spec.number}: {note}" for t in tables.values() for note in t.treatments]
+    treatments = [f"{t.spec.title}: {note}" for t in tables.values() for note in t.treatments]
     blocks = [NarrativeSlot("appendix-data-quality", "appendix_data_quality.md.j2", facts=facts | {"treatments": treatments})]
     if not differs.empty:
         blocks.append(comparison_table(comparison, tables))
