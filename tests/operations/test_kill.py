@@ -21,7 +21,7 @@ def test_killing_a_build_during_pdf_rendering_keeps_the_last_good_report(afml13_
     home = tmp_path / "home"
     home.mkdir()
     env = dict(os.environ, DAGSTER_HOME=str(home))
-    process = subprocess.Popen([sys.executable, "-m", "pipelines", "build", "--edition", "afml-13", "--outputs", str(outputs)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "pipelines", "build", "--edition", "afml-13", "--outputs", str(outputs), "--force"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 180
         while time.time() < deadline and process.poll() is None:
@@ -39,3 +39,14 @@ def test_killing_a_build_during_pdf_rendering_keeps_the_last_good_report(afml13_
         assert (edition / name).read_bytes() == data, name
     unfinished = [p for p in (edition / "builds").iterdir() if (p / "report.pdf.part").exists()]
     assert len(unfinished) == 1 and not (unfinished[0] / "report.pdf").exists()
+
+
+def test_an_unchanged_rebuild_is_skipped(afml13_build, tmp_path):
+    outputs = tmp_path / "outputs"
+    shutil.copytree(afml13_build.outputs, outputs, symlinks=True)
+    before = os.readlink(outputs / "afml-13" / "latest")
+    home = tmp_path / "home"
+    home.mkdir()
+    out = subprocess.run([sys.executable, "-m", "pipelines", "build", "--edition", "afml-13", "--outputs", str(outputs)], cwd=ROOT, env=dict(os.environ, DAGSTER_HOME=str(home)), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "up to date" in out.stdout
+    assert os.readlink(outputs / "afml-13" / "latest") == before
