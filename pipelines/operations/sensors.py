@@ -75,8 +75,14 @@ def survey_sensor(edition_id: str, job_name: str, settle_seconds: float = SETTLE
         description=f"Rebuilds {edition_id} once when a file of sources/editions/{edition_id}/survey/ is added, changed or deleted.",
     )
     def _sensor(context: dg.SensorEvaluationContext, paths: ProjectPaths):
-        cursor = json.loads(context.cursor) if context.cursor else {"files": {}, "generation": 0}
         folder = paths.edition_sources(edition_id) / "survey"
+        if not context.cursor:
+            # First evaluation: what is already there is the baseline (make report built it);
+            # from now on, changes start builds. The weekly schedule covers anything missed.
+            state, _, unsettled = scan(folder, {}, settle_seconds)
+            context.update_cursor(json.dumps({"files": state, "generation": 0}, sort_keys=True))
+            return dg.SkipReason(f"baseline recorded: {len(state)} survey file(s)")
+        cursor = json.loads(context.cursor)
         state, changes, unsettled = scan(folder, cursor["files"], settle_seconds)
         if unsettled:
             context.log.info(f"waiting for files still being written: {', '.join(unsettled)}")

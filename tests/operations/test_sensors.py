@@ -54,7 +54,9 @@ class Harness:
 
 def test_each_file_event_starts_the_exact_number_of_runs(instance, tmp_path):
     h = Harness(instance, tmp_path / "sources")
-    assert h.tick() == 0  # empty folder
+    h.write("existing.csv", b"initiative_id,title\n1,there before the sensor\n")
+    assert h.tick() == 0  # first evaluation: the files already there are the baseline
+    assert h.tick() == 0
 
     h.write("a.csv", b"initiative_id,title\n1,x\n")
     assert h.tick() == 1  # new file
@@ -81,11 +83,13 @@ def test_each_file_event_starts_the_exact_number_of_runs(instance, tmp_path):
 
     (h.folder / "a.csv").unlink()
     assert h.tick() == 1  # deletion
+    (h.folder / "existing.csv").unlink()
+    assert h.tick() == 1  # deletion of a baseline file
     assert h.tick() == 0
 
     h.write("a.csv", b"initiative_id,title\n1,changed\n")
     assert h.tick() == 1  # back to an earlier state is still a change: the report must follow
-    assert h.runs() == 5
+    assert h.runs() == 6
 
 
 def test_the_sensor_is_on_by_default_and_keyed_on_content(tmp_path):
