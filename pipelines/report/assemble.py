@@ -70,8 +70,9 @@ def _render_slot(slot: NarrativeSlot, ctx: AssemblyContext, refs: dict):
     return render_narrative(default.read_text(encoding="utf-8"), f"templates/narrative/{slot.default}", facts, refs)
 
 
-def assemble(ctx: AssemblyContext, parts, build_date: dt.datetime) -> Document:
-    """Build the document from ``parts`` (functions of the context returning ``(front, body)`` sections)."""
+def assemble(ctx: AssemblyContext, parts, build_date: dt.datetime, finishers=()) -> Document:
+    """Build the document from ``parts`` (functions of the context returning ``(front, body)`` sections);
+    ``finishers`` then run over the numbered body (e.g. to gather the sources cited)."""
     front: list[Section] = []
     body: list[Section] = []
     for part in parts:
@@ -81,6 +82,8 @@ def assemble(ctx: AssemblyContext, parts, build_date: dt.datetime) -> Document:
     numbering = Numbering()
     numbering.assign(body)
     _resolve_slots(front + body, ctx, numbering.by_key)
+    for finish in finishers:
+        finish(body)
     edition = ctx.edition
     return Document(
         edition_id=edition.id,

@@ -11,7 +11,7 @@ from pipelines.editions import load_editions
 from pipelines.operations.publishing import build_dir_for_run
 from pipelines.partitions import edition_partitions
 from pipelines.report.assemble import AssemblyContext, assemble
-from pipelines.report.facts import catalog_facts, edition_facts
+from pipelines.report.facts import catalog_facts, edition_facts, table_facts
 from pipelines.report.model import Catalog, Document
 from pipelines.report.parts.appendices import appendices
 from pipelines.report.parts.boxes import box_extras
@@ -21,12 +21,13 @@ from pipelines.report.parts.clusters import cluster_chapter
 from pipelines.report.parts.front import front_matter
 from pipelines.report.parts.evidence import evidence_extras, merge_extras, survey_facts
 from pipelines.report.parts.introduction import introduction
+from pipelines.report.parts.references import fill_references, references
 from pipelines.report.parts.source_tables import table_extras
 from pipelines.report.render import render_html, write_pdf
 from pipelines.settings import ProjectPaths
 
 GROUP = "report"
-PARTS = [front_matter, introduction, cluster_chapter, closing_chapters, appendices, colophon]
+PARTS = [front_matter, introduction, cluster_chapter, closing_chapters, appendices, references, colophon]
 
 
 def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datetime:
@@ -87,7 +88,7 @@ def report_document(
         catalog=catalog,
         narrative_dir=paths.edition_sources(edition.id) / "narrative",
         templates_dir=paths.templates,
-        facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition), "survey": survey_facts(respondents, initiatives)},
+        facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition), "survey": survey_facts(respondents, initiatives), "tables": table_facts(source_tables)},
         extras=merge_extras(
             table_extras(source_tables, printed_vs_computed),
             evidence_extras(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, clusters, source_tables),
@@ -95,7 +96,7 @@ def report_document(
             {"colophon": build_provenance},
         ),
     )
-    document = assemble(ctx, PARTS, build_date_for(edition, respondents))
+    document = assemble(ctx, PARTS, build_date_for(edition, respondents), finishers=[fill_references])
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,

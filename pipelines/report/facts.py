@@ -46,3 +46,23 @@ def edition_facts(edition: Edition) -> SimpleNamespace:
         review_end=f"{edition.review_end:%B %Y}",
         review_start_year=edition.review_start.year,
     )
+
+
+def table_facts(tables: dict) -> SimpleNamespace:
+    """Values from the source tables that the narrative quotes (computed, like everything else)."""
+    from pipelines.report.parts.evidence import formatting_list
+    from pipelines.tables.values import as_number
+
+    facts = {}
+    outflow = tables.get("table01_outflow")
+    if outflow is not None:
+        rows = outflow.rows[~outflow.rows["_total"]]
+        majority = [r["country"] for _, r in rows.iterrows() if not isinstance(r["women_pct"], str) and r["women_pct"] > 50]
+        facts["outflow_women_majority"] = formatting_list(majority) or "no country"
+        facts["outflow_total"] = sum(as_number(v) or 0 for v in rows["total"])
+    stock = tables.get("table02_stock")
+    if stock is not None:
+        rows = stock.rows[~stock.rows["_total"]]
+        facts["stock_total"] = sum(as_number(v) or 0 for v in rows["total"])
+        facts["largest_destination"] = rows.loc[rows["total"].map(lambda v: as_number(v) or 0).idxmax(), "country"]
+    return SimpleNamespace(**facts)

@@ -33,8 +33,17 @@ class NarrativeError(ValueError):
 @functools.cache
 def _markdown():
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["replacements", "smartquotes", "table"])
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["replacements", "smartquotes", "table"]).use(footnote_plugin)
+
+    def footnote_ref(renderer, tokens, idx, options, env):
+        # The note's text goes where it is called: the PDF floats it to the foot of the page.
+        note = env["footnotes"]["list"][tokens[idx].meta["id"]]
+        body = renderer.renderInline(note.get("tokens") or [], options, env)
+        return f'<span class="footnote">{body}</span>'
+
+    md.add_render_rule("footnote_ref", footnote_ref)
 
     def link_open(renderer, tokens, idx, options, env):
         token = tokens[idx]
@@ -47,8 +56,19 @@ def _markdown():
 
 
 def markdown_to_html(text: str) -> Markup:
-    """CommonMark to HTML with raw HTML escaped, never passed through."""
-    return Markup(_markdown().render(text))
+    """CommonMark to HTML with raw HTML escaped, never passed through; ``^[…]`` is a footnote."""
+    md = _markdown()
+    env: dict = {}
+    tokens = md.parse(text, env)
+    kept, in_block = [], False
+    for token in tokens:  # the notes are rendered inline at their call, not as a list at the end
+        if token.type == "footnote_block_open":
+            in_block = True
+        elif token.type == "footnote_block_close":
+            in_block = False
+        elif not in_block:
+            kept.append(token)
+    return Markup(md.renderer.render(kept, md.options, env))
 
 
 def _environment(name: str, source: str) -> jinja2.Environment:

@@ -161,6 +161,17 @@ def kap_figure(table) -> Figure:
     )
 
 
+def cluster_country_chart(cluster: str, title: str, counts: pd.Series) -> Figure:
+    """Initiatives of one cluster by Member State (all ten shown, zeros included)."""
+    labels = [short_country(c) for c in counts.index]
+    values = [float(v) for v in counts.values]
+    svg = charts.horizontal_bars(labels, values, f"Cluster {cluster}: initiatives by Member State", annotate_format="{:.0f}")
+    data = Table(key=f"cluster-{cluster}-countries-data", caption=f"Initiatives of cluster {cluster} by Member State", columns=["Member State", "Initiatives"], rows=[[Cell(l, header=True), Cell(formatting.number(v), numeric=True)] for l, v in zip(labels, counts.values)], numeric_columns={1})
+    reporting = [short_country(c) for c, v in counts.items() if v]
+    alt = f"Bar chart of the initiatives reported under cluster {cluster} ({title}) in each Member State; initiatives were reported in {formatting_list(reporting) or 'no Member State'}."
+    return Figure(key=f"cluster-{cluster}-countries", caption=f"Initiatives reported under cluster {cluster}, by Member State", svg=Markup(svg), alt=alt, source="Survey intake and literature review of this edition.", data=data)
+
+
 def cluster_key_figures(row: dict) -> KeyFigures:
     items = [
         ("Recommendations", _value("", row["recommendations"])),
@@ -214,7 +225,9 @@ def evidence_extras(respondents, initiatives, cluster_indicators, subcluster_ind
     if "figure01_kap_index" in tables:
         placement = tables["figure01_kap_index"].spec.placement.split("/", 1)[-1]
         subcluster_blocks.setdefault(placement, []).insert(0, kap_figure(tables["figure01_kap_index"]))
-    cluster_blocks = {row["cluster"]: [cluster_key_figures(row)] for row in cluster_indicators.to_dict("records")}
+    titles = dict(zip(clusters["cluster"], clusters["title"]))
+    matrix = coverage["cluster_by_country"]
+    cluster_blocks = {row["cluster"]: [cluster_key_figures(row), cluster_country_chart(row["cluster"], titles[row["cluster"]], matrix.loc[row["cluster"]])] for row in cluster_indicators.to_dict("records")}
     change_facts = {"previous": changes.get("previous"), "newly_covered": len(changes.get("newly_covered", []))}
     return {
         "method_blocks": [respondents_table(coverage["respondents_by_country"]), NarrativeSlot("method-indicators", "method_indicators.md.j2"), indicator_definitions_table()],
