@@ -6,14 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.editions import load_editions
-from pipelines.indicators.compute import (
-    cluster_by_country,
-    indicator_changes as compute_changes,
-    indicator_table,
-    newly_covered,
-    respondents_by_country,
-    with_constituency,
-)
+from pipelines.indicators.compute import cluster_by_country, indicator_table, respondents_by_country, with_constituency
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
 from pipelines.settings import ProjectPaths
@@ -76,20 +69,12 @@ def indicator_changes(
 ) -> dg.Output[dict]:
     """Movement of each cluster indicator since the previous edition, and the recommendations that gained
     their first reported initiative. Empty when the edition has no previous edition."""
-    from pipelines.survey.intake import catalogue_for, run_intake
+    from pipelines.indicators.change import changes_since_previous
 
-    editions = load_editions(paths.sources)
-    edition = editions[context.partition_key]
-    previous_id = edition.previous_edition
-    if not previous_id:
-        return dg.Output({"previous": None}, metadata={"previous_edition": "none"})
-    previous = editions[previous_id]
-    intake = run_intake(paths.edition_sources(previous_id) / "survey", paths.sources.parent, catalogue_for(previous, clusters, subclusters, recommendations))
-    reviewed, members = _edition_memberships(paths, previous_id, recommendations, cluster_memberships)
-    before = indicator_table(members, reviewed, forums, with_constituency(intake.initiatives, intake.respondents), "cluster")
-    changes = compute_changes(cluster_indicators, before, "cluster")
-    gained = newly_covered(initiatives, intake.initiatives)
-    return dg.Output({"previous": previous_id, "clusters": changes, "newly_covered": gained}, metadata={"previous_edition": previous_id, "newly_covered": len(gained)})
+    changes = changes_since_previous(paths, context.partition_key, forums, clusters, subclusters, recommendations, cluster_memberships, cluster_indicators, initiatives)
+    if changes["previous"] is None:
+        return dg.Output(changes, metadata={"previous_edition": "none"})
+    return dg.Output(changes, metadata={"previous_edition": changes["previous"], "newly_covered": len(changes["newly_covered"]), "changes": dg.MetadataValue.md(markdown_table(changes["clusters"][["cluster", "initiatives", "initiatives_previous", "initiatives_change"]], 10))})
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "json"})

@@ -27,18 +27,26 @@ def _postgres_database() -> str:
 
 
 @pytest.fixture(params=STORAGES)
-def instance(request, tmp_path):
-    import dagster as dg
-
+def storage_overrides(request) -> dict:
+    """Instance config for the storage under test (a fresh database for PostgreSQL)."""
     if request.param == "postgres":
         if not PG_URL:
             if os.environ.get("CI"):
                 pytest.fail("CI must provide AFML_TEST_PG_URL (see .ci/run)")
             pytest.skip("no PostgreSQL server: set AFML_TEST_PG_URL (as .ci/run does)")
-        overrides = {"storage": {"postgres": {"postgres_url": _postgres_database()}}}
-    else:
-        overrides = {}
+        return {"storage": {"postgres": {"postgres_url": _postgres_database()}}}
+    return {}
+
+
+def make_instance(tmp_path, overrides: dict):
+    import dagster as dg
+
     home = tmp_path / "home"
-    home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home), overrides=overrides) as inst:
+    home.mkdir(exist_ok=True)
+    return dg.instance_for_test(temp_dir=str(home), overrides=overrides)
+
+
+@pytest.fixture()
+def instance(storage_overrides, tmp_path):
+    with make_instance(tmp_path, storage_overrides) as inst:
         yield inst

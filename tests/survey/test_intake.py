@@ -175,3 +175,26 @@ def test_survey_text_is_escaped_in_validation_reports(tmp_path, catalogue):
     write_validation_reports(result, tmp_path / "out", ROOT / "templates", "afml-13")
     html = (tmp_path / "out" / "c.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_kobotoolbox_xlsx_export_with_a_repeat_sheet_is_read(tmp_path, catalogue):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    main = book.active
+    main.title = "AFML questionnaire"
+    main.append(["start", "respondent/respondent_id", "respondent/organisation", "respondent/country", "respondent/constituency", "_id", "_uuid", "_submission_time", "_index"])
+    main.append(["2020-07-01", "KHM-K", "Kobo Org", "KHM", "workers", 7, "uuid-7", "2020-07-02T10:00:00Z", 1])
+    repeat = book.create_sheet("initiatives")
+    repeat.append(["initiative/initiative_id", "initiative/country", "initiative/title", "initiative/description", "initiative/cluster", "initiative/subcluster", "initiative/start_year", "_index", "_parent_index", "_parent_table_name"])
+    repeat.append(["01", "KHM", "Union desk", "A help desk.", "C", "C2", 2019, 1, 1, "AFML questionnaire"])
+    repeat.append(["02", "THA", "Cross-border cases", "Cases handled with a Thai union.", "C", "C3", 2020, 2, 1, "AFML questionnaire"])
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    book.save(folder / "kobo-export.xlsx")
+    result = run_intake(folder, tmp_path, catalogue)
+    assert result.files["layout"].item() == "kobo_xlsx"
+    assert result.problems.empty
+    assert result.respondents[["respondent_id", "submission_time"]].values.tolist() == [["KHM-K", "2020-07-02T10:00:00Z"]]
+    assert list(result.initiatives["uid"]) == ["KHM-K:01", "KHM-K:02"]
+    assert list(result.initiatives["row"]) == [2, 3] and set(result.initiatives["sheet"]) == {"initiatives"}

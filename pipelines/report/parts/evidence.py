@@ -172,6 +172,27 @@ def cluster_country_chart(cluster: str, title: str, counts: pd.Series) -> Figure
     return Figure(key=f"cluster-{cluster}-countries", caption=f"Initiatives reported under cluster {cluster}, by Member State", svg=Markup(svg), alt=alt, source="Survey intake and literature review of this edition.", data=data)
 
 
+def change_table(changes: dict) -> Table:
+    frame = changes["clusters"]
+    rows = []
+    for r in frame.itertuples(index=False):
+        rows.append([Cell(r.cluster, header=True)] + [Cell(_signed(getattr(r, f"{name}_change")) if suffix == "change" else _value(name, getattr(r, name if suffix == "now" else f"{name}_previous")), numeric=True) for name in ("initiatives", "recommendations_with_initiatives") for suffix in ("previous", "now", "change")])
+    return Table(
+        key="change-since-previous",
+        caption=f"Change in the main indicators since the previous edition ({changes['previous']})",
+        columns=["Cluster", "Initiatives before", "now", "change", "Recommendations with initiatives before", "now", "change"],
+        rows=rows,
+        numeric_columns=set(range(1, 7)),
+        source="Indicators computed on the survey data of both editions.",
+    )
+
+
+def _signed(value) -> str:
+    if value is None or pd.isna(value):
+        return "n/a"
+    return ("+" if value > 0 else "") + _value("", value)
+
+
 def cluster_key_figures(row: dict) -> KeyFigures:
     items = [
         ("Recommendations", _value("", row["recommendations"])),
@@ -229,9 +250,10 @@ def evidence_extras(respondents, initiatives, cluster_indicators, subcluster_ind
     matrix = coverage["cluster_by_country"]
     cluster_blocks = {row["cluster"]: [cluster_key_figures(row), cluster_country_chart(row["cluster"], titles[row["cluster"]], matrix.loc[row["cluster"]])] for row in cluster_indicators.to_dict("records")}
     change_facts = {"previous": changes.get("previous"), "newly_covered": len(changes.get("newly_covered", []))}
+    change_blocks = [change_table(changes)] if changes.get("previous") else []
     return {
         "method_blocks": [respondents_table(coverage["respondents_by_country"]), NarrativeSlot("method-indicators", "method_indicators.md.j2"), indicator_definitions_table()],
-        "progress_blocks": [coverage_heatmap(coverage["cluster_by_country"], clusters), coverage_bars(cluster_indicators), constituency_mix(cluster_indicators), NarrativeSlot("progress-change", "progress_change.md.j2", facts={"change": change_facts})],
+        "progress_blocks": [coverage_heatmap(coverage["cluster_by_country"], clusters), coverage_bars(cluster_indicators), constituency_mix(cluster_indicators), NarrativeSlot("progress-change", "progress_change.md.j2", facts={"change": change_facts}), *change_blocks],
         "cluster_blocks": cluster_blocks,
         "subcluster_blocks": subcluster_blocks,
         "cluster_facts": cluster_facts(cluster_indicators),
