@@ -93,6 +93,10 @@ def horizontal_bars(labels: list[str], values: list[float], title: str, unit: st
         ax.text(value + top * 0.01, position, annotate_format.format(value), va="center", fontsize=8, color="#1d2733")
     if unit:
         ax.set_xlabel(unit)
+    if annotate_format == "{:.0f}":  # counts: whole-number ticks only
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.tick_params(axis="y", length=0)
     ax.set_title(title, loc="left", fontsize=10, color=ACCENT)
     return _svg(fig)

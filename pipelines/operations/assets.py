@@ -15,7 +15,7 @@ class PublishConfig(dg.Config):
     """How many complete builds to keep under outputs/<edition>/builds/."""
 
 
-@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports"], kinds={"folder"})
+@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports", "survey_exports", "build_provenance"], kinds={"folder"})
 def published_report(context: dg.AssetExecutionContext, config: PublishConfig, paths: ProjectPaths) -> dg.MaterializeResult:
     """Switches ``outputs/<edition>/latest`` (and report.pdf, report.html, data/ through it) to this run's
     build in one atomic step. A failed or killed build never gets here, so the last good report stays."""

@@ -88,6 +88,8 @@ def initiatives(survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
     if not frame.empty:
         metadata["by_country_and_cluster"] = dg.MetadataValue.md(markdown_table(_crosstab(frame, "country", "cluster"), 20))
         metadata["by_source"] = dg.MetadataValue.json({k: int(v) for k, v in frame["source"].value_counts().sort_index().items()})
+        constituency = frame["respondent_id"].map(dict(zip(survey_intake.respondents["respondent_id"], survey_intake.respondents["constituency"]))).fillna("no respondent")
+        metadata["by_constituency"] = dg.MetadataValue.json({k: int(v) for k, v in constituency.value_counts().sort_index().items()})
     return dg.Output(frame, metadata=metadata)
 
 
@@ -103,5 +105,18 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
     return dg.MaterializeResult(metadata={"reports": len(written) // 2})
 
 
-SURVEY_ASSETS = [survey_intake, respondents, initiatives, validation_reports]
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv"})
+def survey_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
+    """The accepted respondents and initiatives as CSV under data/ of the build, for reviewers'
+    spreadsheets (cells that a spreadsheet would run as formulas are escaped)."""
+    from pipelines.operations.publishing import build_dir_for_run
+    from pipelines.tables.export import write_csv
+
+    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
+    write_csv(respondents, data / "respondents.csv")
+    write_csv(initiatives, data / "initiatives.csv")
+    return dg.MaterializeResult(metadata={"respondents": len(respondents), "initiatives": len(initiatives)})
+
+
+SURVEY_ASSETS = [survey_intake, respondents, initiatives, validation_reports, survey_exports]
 SURVEY_CHECKS = [survey_is_usable, survey_rows_all_accepted]
