@@ -49,6 +49,17 @@ class SourceError(ValueError):
         super().__init__(f"{len(problems)} problem(s) in the sources:\n  " + "\n  ".join(lines))
 
 
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's content, read in blocks."""
+    import hashlib
+
+    hasher = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
 def read_csv_strings(path: Path) -> pd.DataFrame:
     """Read a UTF-8 CSV (a BOM is tolerated) with every cell as a string and nothing turned into NaN."""
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")

@@ -16,19 +16,12 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.settings import ProjectPaths
+from pipelines.sourcefiles import sha256_file
 from pipelines.survey.readers import survey_files
 
 SETTLE_SECONDS = 10.0
 TRIGGER_TAG = "afml/trigger"
 EDITION_TAG = "afml/edition"
-
-
-def _digest(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(block)
-    return hasher.hexdigest()
 
 
 def scan(folder: Path, known: dict[str, str], settle_seconds: float, now: float | None = None) -> tuple[dict[str, str], list[str], list[str]]:
@@ -49,7 +42,7 @@ def scan(folder: Path, known: dict[str, str], settle_seconds: float, now: float 
             if path.name in known:
                 state[path.name] = known[path.name]  # keep the last settled version until this one settles
             continue
-        digest = _digest(path)
+        digest = sha256_file(path)
         state[path.name] = digest
         if path.name not in known:
             changes.append(f"+{path.name}")

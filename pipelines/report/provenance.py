@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from pipelines.sourcefiles import sha256_file
+
 KEY_PACKAGES = ["dagster", "pandas", "pandera", "jinja2", "weasyprint", "matplotlib", "openpyxl", "markdown-it-py"]
 
 
@@ -29,14 +31,6 @@ class Provenance:
 
     def as_record(self) -> dict:
         return asdict(self) | {"fingerprint": self.fingerprint}
-
-
-def sha256_file(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(block)
-    return hasher.hexdigest()
 
 
 def input_files(sources: Path, templates: Path, edition_id: str) -> list[Path]:
