@@ -59,14 +59,17 @@ def count_from_share(table: SourceTable, name: str, share: str, of: str, **_) ->
 
 
 def total_row(table: SourceTable, columns: list[str], label: str = "Total", group_by: str | None = None, **_) -> None:
-    """Adds a total row (one per ``group_by`` value) summing ``columns``; unknown values are left out.
+    """Adds a total row (one per ``group_by`` value, right after its group) summing ``columns``;
+    unknown values are left out, and the table's notes say so.
 
     A group of a single row gets no total row: it would only repeat that row.
     """
     rows = table.rows[~table.rows[IS_TOTAL]]
     groups = [(None, rows)] if group_by is None else list(rows.groupby(group_by, sort=False))
-    new_rows = []
+    pieces = []
+    label_column = table.spec.display.get("row_label", table.spec.key)
     for group, part in groups:
+        pieces.append(part)
         if len(part) < 2:
             continue
         record = {c: "" for c in table.rows.columns}
@@ -79,12 +82,11 @@ def total_row(table: SourceTable, columns: list[str], label: str = "Total", grou
             left_out = part.loc[[n is None for n in numbers], ROW_KEY].tolist()
             if left_out and known:
                 table.treatments.append(f"Total of {column}{'' if group is None else f' ({group})'} leaves out {', '.join(left_out)} (value not available).")
-        label_column = table.spec.display.get("row_label", table.spec.key)
         record[label_column] = label
         record[ROW_KEY] = "total" if group_by is None else f"total:{group}"
         record[IS_TOTAL] = True
-        new_rows.append(record)
-    table.rows = pd.concat([table.rows, pd.DataFrame(new_rows, columns=table.rows.columns)], ignore_index=True)
+        pieces.append(pd.DataFrame([record], columns=table.rows.columns))
+    table.rows = pd.concat(pieces, ignore_index=True)
 
 
 def total_share(table: SourceTable, column: str, numerator: str, denominator: str, **_) -> None:

@@ -66,7 +66,8 @@ def _rows_layout(table: SourceTable) -> Table:
         if merge and shown_label == previous_label and not record[IS_TOTAL]:
             shown_label = ""
         previous_label = record[label]
-        rows.append([Cell(str(shown_label), header=True)] + [_fmt(table, c, record[c]) for c in columns])
+        on_total = spec.get("total_columns", {}) if record[IS_TOTAL] else {}
+        rows.append([Cell(str(shown_label), header=True)] + [_fmt(table, c, record[on_total.get(c, c)]) for c in columns])
     numeric = {i + 1 for i, c in enumerate(columns) if _is_numeric(table, c)}
     return _table(table, [spec.get("row_header", "")] + _headers(table, columns), rows, numeric, totals, groups, _used_markers(table, frame, columns))
 

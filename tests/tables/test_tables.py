@@ -125,3 +125,24 @@ def test_exports_write_csv_xlsx_and_metadata(tmp_path):
 def test_csv_export_of_a_malicious_cell_is_inert(tmp_path):
     write_csv(pd.DataFrame({"a": ["=HYPERLINK(\"x\")", "ok"]}), tmp_path / "x.csv")
     assert tmp_path.joinpath("x.csv").read_text().splitlines()[1].startswith("\"'=HYPERLINK")
+
+
+def test_a_group_total_closes_its_own_group_and_shows_the_computed_shares():
+    from pipelines.tables.present import present
+
+    table = present(load_all()["table06_mrc_outreach"])
+    texts = [[c.text for c in row] for row in table.rows]
+    total_index = next(i for i, row in enumerate(texts) if row[0] == "Total")
+    assert texts[total_index] == ["Total", "26\u00a0977", "45.0", "100\u00a0800", "46.1"]
+    assert texts[total_index + 1][0].startswith("DIILM")  # the DIILM block follows the TRIANGLE total
+    assert total_index in table.total_rows
+
+
+def test_transposed_tables_print_computed_totals_and_shares():
+    from pipelines.tables.present import present
+
+    table = present(load_all()["table01_outflow"])
+    rows = {row[0].text: [c.text for c in row[1:]] for row in table.rows}
+    assert rows["Total"][1] == "283\u00a0640"  # Indonesia: men + women, not the printed 284 640
+    assert rows["Percentage of women (%)"][4] == "n.d."  # Philippines
+    assert "n.d. = not disaggregated by sex" in table.legend
