@@ -13,7 +13,8 @@ def with_constituency(initiatives: pd.DataFrame, respondents: pd.DataFrame) -> p
     """Initiatives with the constituency of their respondent (``no_respondent`` for the literature)."""
     lookup = dict(zip(respondents["respondent_id"], respondents["constituency"]))
     frame = initiatives.copy()
-    frame["constituency"] = frame["respondent_id"].map(lookup).fillna(LITERATURE)
+    constituency = frame["respondent_id"].map(lookup).astype(object)
+    frame["constituency"] = constituency.where(constituency.notna(), LITERATURE)
     frame.loc[frame["respondent_id"] == "", "constituency"] = LITERATURE
     return frame
 

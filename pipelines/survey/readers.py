@@ -49,7 +49,7 @@ def as_frame(rows: list[dict], fields: list[str]) -> pd.DataFrame:
     """Rows as a table with every field present (missing answers are empty strings)."""
     frame = pd.DataFrame(rows, columns=META + fields)
     text = [c for c in frame.columns if c != "_row"]
-    frame[text] = frame[text].fillna("").astype(str)
+    frame[text] = frame[text].astype(object).fillna("").astype(str)
     frame["_row"] = frame["_row"].astype("int64")
     return frame
 
