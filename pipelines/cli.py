@@ -11,8 +11,65 @@ import sys
 from pipelines.editions import DEFAULT_EDITION
 
 
+IN_PROGRESS = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED")
+
+
+def _process_alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def builds_in_progress(instance, edition: str) -> list[str]:
+    """Run ids of this edition's builds that are queued or running in the instance.
+
+    A command-line build whose process is gone (killed) is marked failed instead of blocking others.
+    """
+    import socket
+
+    import dagster as dg
+
+    statuses = [getattr(dg.DagsterRunStatus, s) for s in IN_PROGRESS]
+    busy = []
+    for run in instance.get_runs(filters=dg.RunsFilter(tags={"afml/edition": edition}, statuses=statuses)):
+        pid, host = run.tags.get("afml/pid"), run.tags.get("afml/host")
+        if pid and host == socket.gethostname() and not _process_alive(int(pid)):
+            instance.report_run_failed(run, "the command-line build process ended without finishing (killed?)")
+            continue
+        busy.append(run.run_id)
+    return busy
+
+
+def wait_for_other_builds(instance, edition: str, timeout: float = 3600, poll: float = 5) -> bool:
+    """Like the run queue for UI and sensor builds: a build from the command line waits while another
+    build of the same edition is queued or running. Returns False if it is still busy after ``timeout``."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    announced = False
+    while True:
+        busy = builds_in_progress(instance, edition)
+        if not busy:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        if not announced:
+            print(f"waiting for the build of {edition} already in progress ({', '.join(r[:8] for r in busy)}) to finish…", file=sys.stderr)
+            announced = True
+        time.sleep(poll)
+
+
 def run_build(instance, paths, edition: str, raise_on_error: bool = False):
     """Materialise every asset of one edition in-process, recorded in ``instance`` (used by the CLI and the tests)."""
+    import os
+    import socket
+
     import dagster as dg
 
     from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
@@ -24,7 +81,7 @@ def run_build(instance, paths, edition: str, raise_on_error: bool = False):
         partition_key=edition,
         instance=instance,
         resources={"paths": paths},
-        tags={"afml/edition": edition},
+        tags={"afml/edition": edition, "afml/trigger": "command-line", "afml/pid": str(os.getpid()), "afml/host": socket.gethostname()},
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=raise_on_error,
     )
@@ -59,7 +116,11 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
         if current == published_fingerprint(edition_dir):
             print(f"{edition} is up to date (same code and inputs as the published build); nothing rebuilt. Use --force to rebuild anyway.")
             return 0
-    result = run_build(dg.DagsterInstance.get(), paths, edition)
+    instance = dg.DagsterInstance.get()
+    if not wait_for_other_builds(instance, edition):
+        print(f"another build of {edition} is still running after an hour; not starting a second one", file=sys.stderr)
+        return 1
+    result = run_build(instance, paths, edition)
     if not result.success:
         print(f"build of {edition} failed; the last good report stays published. See the run in the Dagster UI (make ui).", file=sys.stderr)
         for event in result.all_events:

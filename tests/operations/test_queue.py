@@ -50,3 +50,34 @@ def test_one_build_per_edition_runs_the_others_wait(queued_instance):
     assert status["sensor"] == dg.DagsterRunStatus.STARTING  # launched
     assert status["manual"] == dg.DagsterRunStatus.QUEUED  # same edition: waits in the queue
     assert status["other"] == dg.DagsterRunStatus.STARTING  # another edition is not held up
+
+
+def test_a_command_line_build_waits_for_a_running_build_of_its_edition(instance):
+    import os
+
+    from pipelines.cli import builds_in_progress, wait_for_other_builds
+
+    assert wait_for_other_builds(instance, "afml-13", timeout=0)
+    run_id = os.urandom(16).hex()
+    instance.add_run(dg.DagsterRun(job_name="build_edition", run_id=run_id, tags={"afml/edition": "afml-13"}, status=dg.DagsterRunStatus.STARTED))
+    assert builds_in_progress(instance, "afml-13") == [run_id]
+    assert builds_in_progress(instance, "afml-15") == []
+    assert not wait_for_other_builds(instance, "afml-13", timeout=0.2, poll=0.05)
+    instance.report_run_canceled(instance.get_run_by_id(run_id))
+    assert wait_for_other_builds(instance, "afml-13", timeout=0)
+
+
+def test_a_killed_command_line_build_does_not_block_the_next(instance):
+    import os
+    import socket
+    import subprocess
+
+    from pipelines.cli import builds_in_progress
+
+    dead_pid = subprocess.Popen(["true"])  # a process that has ended
+    dead_pid.wait()
+    run_id = os.urandom(16).hex()
+    tags = {"afml/edition": "afml-13", "afml/pid": str(dead_pid.pid), "afml/host": socket.gethostname()}
+    instance.add_run(dg.DagsterRun(job_name="build_edition", run_id=run_id, tags=tags, status=dg.DagsterRunStatus.STARTED))
+    assert builds_in_progress(instance, "afml-13") == []
+    assert instance.get_run_by_id(run_id).status == dg.DagsterRunStatus.FAILURE
