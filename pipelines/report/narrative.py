@@ -78,6 +78,7 @@ def _environment(name: str, source: str) -> jinja2.Environment:
     )
     env.filters["number"] = formatting.number
     env.filters["percent"] = formatting.percent
+    env.filters["count_noun"] = formatting.count_noun
     return env
 
 

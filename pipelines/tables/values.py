@@ -15,8 +15,7 @@ MARKERS = {
     "nd": "not disaggregated by sex",
     "na": "not applicable",
 }
-# How the report prints each marker, and the legend line that explains it.
-MARKER_DISPLAY = {"n/a": "n/a", "-": "–", "nd": "n.d.", "na": ".."}
+from pipelines.formatting import MARKER_DISPLAY  # noqa: E402  how the report prints each marker
 NIL = "-"
 
 Value = float | int | str  # a number, or a marker
