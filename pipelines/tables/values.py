@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from pipelines.formatting import MARKER_DISPLAY  # how the report prints each marker
+
 MARKERS = {
     "n/a": "data not available",
     "-": "nil",
     "nd": "not disaggregated by sex",
     "na": "not applicable",
 }
-from pipelines.formatting import MARKER_DISPLAY  # noqa: E402  how the report prints each marker
 NIL = "-"
 
 Value = float | int | str  # a number, or a marker
