@@ -170,6 +170,13 @@ def questionnaire(edition_id: str, target: str | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    from pipelines.settings import PROJECT_ROOT
+
+    # The Makefile sets DAGSTER_HOME; called directly, the CLI uses the same instance in the checkout.
+    home = "DAGSTER_HOME"
+    os.environ.setdefault(home, str(PROJECT_ROOT / (".dagster-pg" if os.environ.get("AFML_DAGSTER_PG_URL") else ".dagster")))
     parser = argparse.ArgumentParser(prog="afml", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")

@@ -36,12 +36,34 @@ def font_files() -> list[Path]:
     return [_package_dir(pkg) / name for _, _, _, pkg, name in FACES]
 
 
-@functools.cache
-def font_face_css() -> str:
-    """``@font-face`` rules with the fonts inlined."""
+def _subset(path: Path, characters: frozenset[str]) -> bytes:
+    """The font reduced to the characters the document uses (fontTools, deterministic)."""
+    import io
+
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = ["*"]  # keep kerning and ligatures
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted({ord(c) for c in characters} | set(range(0x20, 0x7F))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.flavor = None
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=8)
+def font_face_css(characters: frozenset[str] | None = None) -> str:
+    """``@font-face`` rules with the fonts inlined, reduced to ``characters`` when given."""
     rules = []
     for family, weight, style, package, name in FACES:
-        data = base64.b64encode((_package_dir(package) / name).read_bytes()).decode("ascii")
+        path = _package_dir(package) / name
+        raw = _subset(path, characters) if characters is not None else path.read_bytes()
+        data = base64.b64encode(raw).decode("ascii")
         rules.append(
             f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
             f'src: url("data:font/ttf;base64,{data}") format("truetype"); }}'

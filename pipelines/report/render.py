@@ -23,7 +23,14 @@ def render_html(document, templates_dir: Path, medium: str) -> str:
     env = make_environment(str(templates_dir))
     css = "\n".join((templates_dir / "report" / name).read_text(encoding="utf-8") for name in STYLESHEETS[medium])
     # The stylesheets are the project's own files, not data: mark them safe so autoescape leaves them be.
-    return env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(font_face_css()))
+    # The fonts are embedded last, reduced to the characters the page actually uses.
+    placeholder = "/*@font-face rules*/"
+    html = env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(placeholder))
+    import html as html_lib
+
+    # Only the HTML edition is reduced: WeasyPrint subsets the fonts of the PDF itself.
+    characters = frozenset(html_lib.unescape(html)) | frozenset("–—‘’“”…•·×") if medium == "html" else None
+    return html.replace(placeholder, font_face_css(characters), 1)
 
 
 # Notices about the host rather than the document: WeasyPrint falls back to fontTools for font

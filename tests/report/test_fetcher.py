@@ -35,3 +35,13 @@ def test_the_renderer_never_fetches_a_remote_image(tmp_path):
     fetcher = make_url_fetcher([tmp_path])
     with pytest.raises(ForbiddenResource):
         fetcher.fetch("http://127.0.0.1:9/x")
+
+
+def test_a_css_or_resource_problem_fails_the_build(tmp_path):
+    """WeasyPrint's warnings are collected; the report_pdf asset raises on any of them."""
+    from pipelines.report.render import write_pdf
+
+    html = '<html lang="en"><head><title>t</title><style>p { colour: red; }</style></head><body><p>x</p><img src="missing.png" alt="x"></body></html>'
+    result = write_pdf(html, tmp_path / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
+    assert any("colour" in w for w in result.warnings)
+    assert any("missing.png" in w for w in result.warnings)
