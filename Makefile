@@ -40,10 +40,11 @@ bench: $(STAMP)
 
 # Re-pin after changing pyproject.toml dependencies (needs the package registry).
 lock:
-	rm -rf /tmp/afml-lock-venv && $(PYTHON) -m venv /tmp/afml-lock-venv
-	/tmp/afml-lock-venv/bin/python -m pip install --quiet -e '.[test]'
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet -e '.[test]' wheel
 	( echo '# Pinned environment of the project: exact versions only (regenerate with `make lock`).'; \
-	  /tmp/afml-lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip)==' ) > requirements.lock
+	  .lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v -E '^(pip)==' | sort -f ) > requirements.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) outputs/*/builds
