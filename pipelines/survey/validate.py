@@ -104,6 +104,16 @@ def _choice(values: pd.Series, choices: dict[str, str], extra: dict[str, str] | 
     return _per_unique(values, code)
 
 
+def _coded(problems: Problems, clean: pd.DataFrame, column: str, choices: dict[str, str], reason: str, extra: dict[str, str] | None = None) -> pd.Series:
+    """Replace the answers of ``column`` by their codes; an answer matching no choice is a problem
+    (and kept as given). Returns the codes (NaN where nothing matched)."""
+    answers = problems.frame[column]
+    codes = _choice(answers, choices, extra)
+    problems.add((answers != "") & codes.isna(), column, reason)
+    clean[column] = codes.fillna(answers)
+    return codes
+
+
 def _required(problems: Problems, frame: pd.DataFrame, fields) -> None:
     for f in fields:
         if f.required:
@@ -118,12 +128,8 @@ def validate_respondents(frame: pd.DataFrame) -> tuple[pd.DataFrame, Problems]:
     problems = Problems(frame, "respondent")
     clean = frame.copy()
     _required(problems, frame, RESPONDENT_FIELDS)
-    country = _choice(frame["country"], ASEAN_MEMBER_STATES, COUNTRY_ALIASES)
-    problems.add((frame["country"] != "") & country.isna(), "country", "unknown country: give an ASEAN Member State (e.g. IDN or Indonesia)")
-    clean["country"] = country.fillna(frame["country"])
-    constituency = _choice(frame["constituency"], CONSTITUENCIES)
-    problems.add((frame["constituency"] != "") & constituency.isna(), "constituency", f"unknown constituency: one of {', '.join(CONSTITUENCIES)}")
-    clean["constituency"] = constituency.fillna(frame["constituency"])
+    _coded(problems, clean, "country", ASEAN_MEMBER_STATES, "unknown country: give an ASEAN Member State (e.g. IDN or Indonesia)", COUNTRY_ALIASES)
+    _coded(problems, clean, "constituency", CONSTITUENCIES, f"unknown constituency: one of {', '.join(CONSTITUENCIES)}")
     moments = pd.to_datetime(frame["submission_time"].str.replace("Z", "+00:00", regex=False), errors="coerce", utc=True, format="ISO8601")
     problems.add((frame["submission_time"] != "") & moments.isna(), "submission_time", "not a date and time (ISO 8601, e.g. 2020-06-30T09:15:00Z)")
     clean["submission_time"] = moments.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(moments.notna(), frame["submission_time"])
@@ -148,13 +154,8 @@ def validate_initiatives(frame: pd.DataFrame, catalogue: Catalogue, respondent_i
     clean = frame.copy()
     _required(problems, frame, INITIATIVE_FIELDS)
 
-    country = _choice(frame["country"], ASEAN_MEMBER_STATES, COUNTRY_ALIASES)
-    problems.add((frame["country"] != "") & country.isna(), "country", "unknown country: give the ASEAN Member State where the initiative is implemented")
-    clean["country"] = country.fillna(frame["country"])
-
-    cluster = _choice(frame["cluster"], catalogue.clusters)
-    problems.add((frame["cluster"] != "") & cluster.isna(), "cluster", "unknown cluster: one of A–J (see the Recommendations sheet)")
-    clean["cluster"] = cluster.fillna(frame["cluster"])
+    _coded(problems, clean, "country", ASEAN_MEMBER_STATES, "unknown country: give the ASEAN Member State where the initiative is implemented", COUNTRY_ALIASES)
+    cluster = _coded(problems, clean, "cluster", catalogue.clusters, "unknown cluster: one of A–J (see the Recommendations sheet)")
 
     def subcluster_id(text: str):
         head = text.split(" – ", 1)[0].strip().upper()
@@ -188,9 +189,7 @@ def validate_initiatives(frame: pd.DataFrame, catalogue: Catalogue, respondent_i
     problems.add(years["end_year"] < years["start_year"], "end_year", "ends before it starts (" + frame["start_year"] + ")")
 
     for name, choices in (("status", STATUSES), ("gender_responsive", GENDER), ("source", SOURCES)):
-        code = _choice(frame[name], choices)
-        problems.add((frame[name] != "") & code.isna(), name, f"not one of: {', '.join(choices)}")
-        clean[name] = code.fillna(frame[name])
+        _coded(problems, clean, name, choices, f"not one of: {', '.join(choices)}")
     clean["gender_responsive"] = clean["gender_responsive"].replace("", "unknown")
     has_respondent = frame["respondent_id"] != ""
     clean["source"] = clean["source"].where(clean["source"] != "", has_respondent.map({True: "questionnaire", False: ""}))
