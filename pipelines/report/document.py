@@ -44,6 +44,11 @@ class Table:
         return f"table-{self.key}"
 
     @property
+    def keep_together(self) -> bool:
+        """A short table is not split across pages (a long one splits, repeating its header)."""
+        return len(self.rows) <= 15
+
+    @property
     def label(self) -> str:
         return f"Table {self.number}"
 
