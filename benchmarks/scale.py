@@ -29,8 +29,7 @@ def catalog(name: str) -> pd.DataFrame:
 def main(folder: Path) -> dict:
     edition = load_editions(ROOT / "sources")["afml-13"]
     recommendations, memberships = catalog("recommendations.csv"), catalog("memberships.csv")
-    reviewed = recommendations[recommendations["forum_id"].map(edition.covers_forum)]
-    memberships = memberships[memberships["recommendation_id"].isin(reviewed["recommendation_id"])]
+    reviewed, memberships = edition.reviewed(recommendations, memberships)
     start = time.perf_counter()
     result = run_intake(folder, folder, catalogue_for(edition, catalog("clusters.csv"), catalog("subclusters.csv"), recommendations))
     intake = time.perf_counter()

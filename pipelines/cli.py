@@ -154,7 +154,7 @@ def questionnaire(edition_id: str, target: str | None = None) -> int:
     edition = editions[edition_id]
     load = lambda name, model: load_validated_csv(paths.catalog / name, model, paths.sources.parent)  # noqa: E731
     recommendations = load("recommendations.csv", schemas.Recommendations)
-    recommendations = recommendations[recommendations["forum_id"].map(edition.covers_forum)]
+    recommendations = edition.reviewed(recommendations)
     out = Path(target) if target else paths.edition_outputs(edition_id) / f"questionnaire-{edition_id}.xlsx"
     write_questionnaire(
         edition,

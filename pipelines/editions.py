@@ -37,6 +37,13 @@ class Edition:
         """Whether recommendations of ``forum_id`` are under review in this edition."""
         return self.first_forum <= forum_id <= self.last_forum
 
+    def reviewed(self, recommendations, memberships=None):
+        """The recommendations this edition reviews (and, if given, their cluster memberships)."""
+        recs = recommendations[recommendations["forum_id"].map(self.covers_forum)]
+        if memberships is None:
+            return recs
+        return recs, memberships[memberships["recommendation_id"].isin(recs["recommendation_id"])]
+
     @property
     def review_years(self) -> range:
         return range(self.review_start.year, self.review_end.year + 1)

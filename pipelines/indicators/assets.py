@@ -14,19 +14,13 @@ from pipelines.settings import ProjectPaths
 GROUP = "indicators"
 
 
-def _edition_memberships(paths: ProjectPaths, edition_id: str, recommendations: pd.DataFrame, memberships: pd.DataFrame):
-    edition = load_editions(paths.sources)[edition_id]
-    reviewed = recommendations[recommendations["forum_id"].map(edition.covers_forum)]
-    return reviewed, memberships[memberships["recommendation_id"].isin(reviewed["recommendation_id"])]
-
-
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
 def cluster_indicators(
     context: dg.AssetExecutionContext, paths: ProjectPaths, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """Progress indicators per cluster (A–J): recommendations covered by initiatives, initiatives,
     Member States reporting, constituency mix, gender-responsiveness, status mix, forum range."""
-    reviewed, members = _edition_memberships(paths, context.partition_key, recommendations, cluster_memberships)
+    reviewed, members = load_editions(paths.sources)[context.partition_key].reviewed(recommendations, cluster_memberships)
     table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "cluster")
     return dg.Output(table, metadata=frame_metadata(table[["cluster", "recommendations", "recommendations_with_initiatives", "share_covered", "initiatives", "countries_reporting"]], 10))
 
@@ -36,7 +30,7 @@ def subcluster_indicators(
     context: dg.AssetExecutionContext, paths: ProjectPaths, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """The same indicators per sub-cluster."""
-    reviewed, members = _edition_memberships(paths, context.partition_key, recommendations, cluster_memberships)
+    reviewed, members = load_editions(paths.sources)[context.partition_key].reviewed(recommendations, cluster_memberships)
     table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "subcluster")
     return dg.Output(table, metadata=frame_metadata(table[["subcluster", "cluster", "recommendations", "recommendations_with_initiatives", "initiatives", "countries_reporting"]], 40))
 

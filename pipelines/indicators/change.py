@@ -10,11 +10,6 @@ from pipelines.settings import ProjectPaths
 from pipelines.survey.intake import catalogue_for, run_intake
 
 
-def edition_catalog(edition, recommendations: pd.DataFrame, memberships: pd.DataFrame):
-    reviewed = recommendations[recommendations["forum_id"].map(edition.covers_forum)]
-    return reviewed, memberships[memberships["recommendation_id"].isin(reviewed["recommendation_id"])]
-
-
 def changes_since_previous(
     paths: ProjectPaths,
     edition_id: str,
@@ -36,7 +31,7 @@ def changes_since_previous(
         raise ValueError(f"editions.yaml: {edition_id} names previous_edition {previous_id!r}, which is not declared")
     previous = editions[previous_id]
     intake = run_intake(paths.edition_sources(previous_id) / "survey", paths.sources.parent, catalogue_for(previous, clusters, subclusters, recommendations))
-    reviewed, members = edition_catalog(previous, recommendations, memberships)
+    reviewed, members = previous.reviewed(recommendations, memberships)
     before = indicator_table(members, reviewed, forums, with_constituency(intake.initiatives, intake.respondents), "cluster")
     return {
         "previous": previous_id,

@@ -22,8 +22,7 @@ class Catalog:
 
     def for_edition(self, edition: Edition) -> "Catalog":
         """The catalog restricted to the forums an edition reviews."""
-        recs = self.recommendations[self.recommendations["forum_id"].map(edition.covers_forum)]
-        members = self.memberships[self.memberships["recommendation_id"].isin(recs["recommendation_id"])]
+        recs, members = edition.reviewed(self.recommendations, self.memberships)
         return Catalog(self.forums, self.forum_subthemes, self.clusters, self.subclusters, recs, members)
 
 

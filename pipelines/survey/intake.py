@@ -13,7 +13,7 @@ from pipelines.survey.validate import Catalogue, IntakeResult, validate
 
 
 def catalogue_for(edition: Edition, clusters: pd.DataFrame, subclusters: pd.DataFrame, recommendations: pd.DataFrame) -> Catalogue:
-    reviewed = recommendations[recommendations["forum_id"].map(edition.covers_forum)]
+    reviewed = edition.reviewed(recommendations)
     return Catalogue(
         clusters=dict(zip(clusters["cluster"], clusters["title"])),
         subclusters=dict(zip(subclusters["subcluster_id"], subclusters["cluster"])),
