@@ -33,3 +33,10 @@ def count_noun(count: int, singular: str, plural: str | None = None) -> str:
     """``1 recommendation`` / ``17 recommendations`` (narrative filter: ``{{ n|count_noun("recommendation") }}``)."""
     word = singular if count == 1 else (plural or singular + "s")
     return f"{number(count)} {word}"
+
+
+def join_words(items: list[str]) -> str:
+    """``["A", "B", "C"]`` -> ``"A, B and C"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -50,7 +50,7 @@ def edition_facts(edition: Edition) -> SimpleNamespace:
 
 def table_facts(tables: dict) -> SimpleNamespace:
     """Values from the source tables that the narrative quotes (computed, like everything else)."""
-    from pipelines.report.parts.evidence import formatting_list
+    from pipelines.formatting import join_words
     from pipelines.tables.values import as_number
 
     facts = {}
@@ -58,7 +58,7 @@ def table_facts(tables: dict) -> SimpleNamespace:
     if outflow is not None:
         rows = outflow.rows[~outflow.rows["_total"]]
         majority = [r["country"] for _, r in rows.iterrows() if not isinstance(r["women_pct"], str) and r["women_pct"] > 50]
-        facts["outflow_women_majority"] = formatting_list(majority) or "no country"
+        facts["outflow_women_majority"] = join_words(majority) or "no country"
         facts["outflow_total"] = sum(as_number(v) or 0 for v in rows["total"])
     stock = tables.get("table02_stock")
     if stock is not None:

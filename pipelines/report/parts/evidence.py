@@ -43,18 +43,12 @@ def survey_facts(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> Simple
     return SimpleNamespace(
         respondents=len(respondents),
         member_states_responding=len(responding),
-        member_states_without_response=formatting_list(missing) or "none",
+        member_states_without_response=formatting.join_words(missing) or "none",
         initiatives=len(initiatives),
         member_states_reporting=int(initiatives["country"].nunique()) if not initiatives.empty else 0,
         from_questionnaire=int((initiatives["source"] == "questionnaire").sum()),
         from_literature=int((initiatives["source"] != "questionnaire").sum()),
     )
-
-
-def formatting_list(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def cluster_facts(cluster_indicators: pd.DataFrame) -> dict[str, dict]:
@@ -154,7 +148,7 @@ def kap_figure(table) -> Figure:
         key=table.spec.id,
         caption="Public support for migrant workers (KAP index): decline between 2010 and 2019",
         svg=Markup(svg),
-        alt="Bar chart of the fall in the knowledge, attitudes and practices index between 2010 and 2019 for " + formatting_list(list(rows["country"])) + ".",
+        alt="Bar chart of the fall in the knowledge, attitudes and practices index between 2010 and 2019 for " + formatting.join_words(list(rows["country"])) + ".",
         source=table.spec.source,
         notes=list(table.spec.display.get("notes", [])),
         data=data,
@@ -168,7 +162,7 @@ def cluster_country_chart(cluster: str, title: str, counts: pd.Series) -> Figure
     svg = charts.horizontal_bars(labels, values, f"Cluster {cluster}: initiatives by Member State", annotate_format="{:.0f}")
     data = Table(key=f"cluster-{cluster}-countries-data", caption=f"Initiatives of cluster {cluster} by Member State", columns=["Member State", "Initiatives"], rows=[[Cell(l, header=True), Cell(formatting.number(v), numeric=True)] for l, v in zip(labels, counts.values)], numeric_columns={1})
     reporting = [short_country(c) for c, v in counts.items() if v]
-    alt = f"Bar chart of the initiatives reported under cluster {cluster} ({title}) in each Member State; initiatives were reported in {formatting_list(reporting) or 'no Member State'}."
+    alt = f"Bar chart of the initiatives reported under cluster {cluster} ({title}) in each Member State; initiatives were reported in {formatting.join_words(reporting) or 'no Member State'}."
     return Figure(key=f"cluster-{cluster}-countries", caption=f"Initiatives reported under cluster {cluster}, by Member State", svg=Markup(svg), alt=alt, source="Survey intake and literature review of this edition.", data=data)
 
 
