@@ -73,15 +73,18 @@ def indicator_changes(
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "json"})
 def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cluster_indicators: pd.DataFrame, subcluster_indicators: pd.DataFrame, coverage: dict) -> dg.MaterializeResult:
-    """data/cluster_indicators.csv, data/subcluster_indicators.csv, data/indicators.json and the coverage
+    """data/cluster_indicators.csv, data/subcluster_indicators.csv (wide), data/indicators_long.csv (one row
+    per group and indicator, with its unit), data/indicators.json and the coverage
     matrices, with the indicator definitions, in the build folder."""
     from pipelines.indicators.definitions import INDICATORS
+    from pipelines.indicators.long_form import indicators_long
     from pipelines.operations.publishing import build_dir_for_run
     from pipelines.tables.export import write_csv, write_json
 
     data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
     write_csv(cluster_indicators, data / "cluster_indicators.csv")
     write_csv(subcluster_indicators, data / "subcluster_indicators.csv")
+    write_csv(indicators_long(cluster_indicators, subcluster_indicators, INDICATORS), data / "indicators_long.csv")
     write_csv(coverage["cluster_by_country"].reset_index(), data / "initiatives_by_cluster_and_country.csv")
     write_csv(coverage["respondents_by_country"].reset_index(), data / "respondents_by_country_and_constituency.csv")
     definitions = [{"name": i.name, "label": i.label, "description": i.description, "kind": i.kind} for i in INDICATORS]

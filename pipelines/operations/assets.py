@@ -15,7 +15,20 @@ class PublishConfig(dg.Config):
     """How many complete builds to keep under outputs/<edition>/builds/."""
 
 
-@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports", "survey_exports", "build_provenance"], kinds={"folder"})
+@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["source_table_exports", "indicator_exports", "survey_exports"], kinds={"json"})
+def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.MaterializeResult:
+    """data/datapackage.json: a Frictionless Data Package describing every published data file (fields,
+    types, titles, units), so reviewers' tools can read and validate the exports."""
+    from pipelines.editions import load_editions
+    from pipelines.operations.datapackage import write_datapackage
+
+    edition = load_editions(paths.sources)[context.partition_key]
+    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
+    target = write_datapackage(data, edition.title)
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(target.relative_to(paths.outputs.parent)))})
+
+
+@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports", "survey_exports", "build_provenance", "data_package"], kinds={"folder"})
 def published_report(context: dg.AssetExecutionContext, config: PublishConfig, paths: ProjectPaths) -> dg.MaterializeResult:
     """Switches ``outputs/<edition>/latest`` (and report.pdf, report.html, data/ through it) to this run's
     build in one atomic step. A failed or killed build never gets here, so the last good report stays."""
@@ -25,4 +38,4 @@ def published_report(context: dg.AssetExecutionContext, config: PublishConfig, p
     return dg.MaterializeResult(metadata={"build": build_dir.name, "published": dg.MetadataValue.path(str((edition_dir / "latest").relative_to(paths.outputs.parent)))})
 
 
-OPERATIONS_ASSETS = [published_report]
+OPERATIONS_ASSETS = [data_package, published_report]

@@ -18,6 +18,8 @@ MARKERS = {
     "na": "not applicable",
 }
 NIL = "-"
+# The flag that exports carry beside a missing number (a word, so no spreadsheet reads it as a formula).
+MARKER_STATUS = {"n/a": "not_available", "-": "nil", "nd": "not_disaggregated", "na": "not_applicable"}
 
 Value = float | int | str  # a number, or a marker
 

@@ -118,8 +118,15 @@ def test_exports_write_csv_xlsx_and_metadata(tmp_path):
     assert total["compensation_usd_2011_2019"] == "4787431" and total["is_computed_total"] == "True"
     meta = json.loads((tmp_path / "table04_legal_cases.json").read_text())
     assert meta["source"] and meta["missing_markers"] and meta["derived"]
-    sheet = load_workbook(tmp_path / "table01_outflow.xlsx")["data"]
-    assert [c.value for c in sheet[1]][:3] == ["row_key", "country_code", "country"]
+    book = load_workbook(tmp_path / "table01_outflow.xlsx")
+    assert book.sheetnames == ["Cover", "Contents", "Notes", "Data"]
+    sheet = book["Data"]
+    assert sheet["A1"].value == meta_title(tmp_path / "table01_outflow.json")
+    assert [c.value for c in sheet[3]][:3] == ["row_key", "country_code", "country"]
+
+
+def meta_title(path):
+    return json.loads(path.read_text())["title"]
 
 
 def test_csv_export_of_a_malicious_cell_is_inert(tmp_path):
