@@ -31,6 +31,7 @@ def catalog_facts(catalog: Catalog, edition: Edition) -> SimpleNamespace:
         listed_more_than_once=int((appearances > 1).sum()),
         in_two_clusters=int((clusters_per_rec > 1).sum()),
         per_cluster={c: int(n) for c, n in per_cluster.items()},
+        listings_per_cluster={c: int(n) for c, n in catalog.memberships.groupby("cluster").size().items()},  # a recommendation listed in two sub-clusters counts twice
         prepared_for_ordinal=prepared_for["ordinal"],
         prepared_for_city=prepared_for["city"],
         prepared_for_country=prepared_for["country_name"],

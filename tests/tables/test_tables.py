@@ -28,7 +28,7 @@ def test_every_table_of_the_paper_is_there_with_metadata():
     assert set(tables) == {
         "table01_outflow", "table02_stock", "table04_legal_cases", "table05_hotlines", "table06_mrc_outreach",
         "table07_labour_attaches", "table08_mous", "table09_ratifications", "appendix3_ratification_matrix", "figure01_kap_index",
-        "context_labour_migration", "context_remittances", "box_malaysia_sector_workforce", "survey_findings", "mrc_network",
+        "context_labour_migration", "context_remittances", "box_malaysia_sector_workforce", "survey_findings", "mrc_network", "text_statements",
     }
     narrative = " ".join(p.read_text(encoding="utf-8") for p in (SOURCES / "editions" / "afml-13" / "narrative").rglob("*.md"))
     for table in tables.values():
