@@ -44,6 +44,7 @@ def compare_published(tables: dict[str, SourceTable], published_csv: Path) -> pd
             record |= {"difference": "", "status": "agrees" if same else "not computable"}
         else:
             delta = values.round_half_up(float(computed), decimals) - float(item.value)
-            record |= {"difference": values.display(delta, decimals), "status": "agrees" if abs(delta) < 10 ** -(decimals + 3) else "differs"}
+            difference = int(delta) if decimals == 0 else round(delta, decimals)  # a number, so spreadsheets can use it
+            record |= {"difference": difference, "status": "agrees" if abs(delta) < 10 ** -(decimals + 3) else "differs"}
         records.append(record)
     return pd.DataFrame(records, columns=COLUMNS)

@@ -167,6 +167,16 @@ def _printed_number(text: str) -> float | int | None:
     return int(number) if "." not in text and number.is_integer() else number
 
 
+def _column_label(display: dict, column: str) -> str:
+    """A shown column's header for a note; a header used twice (e.g. two "Women (%)") is told apart
+    by the column before it ("individuals reached, women (%)")."""
+    headers, columns = display.get("headers", {}), list(display.get("columns", []))
+    label = headers.get(column, column)
+    if column in columns and [headers.get(c, c) for c in columns].count(label) > 1 and columns.index(column) > 0:
+        label = f"{headers.get(columns[columns.index(column) - 1], '')}, {label}"
+    return label.lower()
+
+
 def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
     """The table as its source printed it: where a printed total, share or count disagrees with what
     the raw values give, the printed value is shown and a note gives the computed one (the
@@ -180,7 +190,6 @@ def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
     display = table.spec.display
     label_column = display.get("row_label", table.spec.key)
     shown_as = {derived: shown for shown, derived in display.get("total_columns", {}).items()}
-    headers = display.get("headers", {})
     notes = []
     for item in differs.itertuples(index=False):
         printed = _printed_number(item.printed)
@@ -191,7 +200,7 @@ def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
                 frame.loc[where, item.column] = printed
                 labels = table.rows.loc[table.rows[ROW_KEY] == item.row, label_column] if label_column in table.rows.columns else pd.Series(dtype=object)
                 row_label = str(labels.iloc[0]) if not labels.empty else ("Total" if item.row.startswith("total") else item.row)
-                column_label = headers.get(shown_as.get(item.column, item.column), item.column).lower()
+                column_label = _column_label(display, shown_as.get(item.column, item.column))
                 notes.append(f"{row_label}, {column_label}: as printed in the source; the values it is made of give {item.computed} (see the data-quality appendix).")
                 break
     rows = frames.pop("rows")
