@@ -72,3 +72,26 @@ def test_compilation_lists_asean_level_after_the_member_states(afml13):
     groups = [c.country for c in compilation(part, afml13.respondents).countries]
     assert groups[-1] == ASEAN_LEVEL and groups.count(ASEAN_LEVEL) == 1
     assert len(groups) > 1  # Viet Nam's own entry comes first
+
+
+def test_a_regional_initiative_round_trips_through_the_questionnaire_and_a_form_export(tmp_path, catalog, edition, catalogue):
+    from pipelines.survey.questionnaire import write_questionnaire
+
+    folder = tmp_path / "survey"
+    write_questionnaire(
+        edition, catalog["clusters"], catalog["subclusters"], catalog["recommendations"], catalog["memberships"], catalog["forums"], folder / "q.xlsx",
+        prefill={"respondent_id": "IDN-Z", "organisation": "Z", "country": "Indonesia", "constituency": "workers"},
+        initiatives=[{"initiative_id": "1", "title": "Regional desk", "description": "A regional help desk.", "cluster": "C", "subcluster": "C1", "scope": "regional – ASEAN level", "regional_actor": "ASEAN Trade Union Council"}],
+    )
+    (folder / "kobo.csv").write_text(
+        "_uuid,_submission_time,respondent/respondent_id,respondent/organisation,respondent/country,respondent/constituency,"
+        "initiative/initiative_id,initiative/title,initiative/description,initiative/cluster,initiative/scope,initiative/regional_actor,initiative/country\n"
+        "u1,2020-07-01T00:00:00Z,MYS-K,K,MYS,civil_society,1,Platform,A platform.,J,Regional,Task Force on ASEAN Migrant Workers,\n"
+        "u1,2020-07-01T00:00:00Z,MYS-K,K,MYS,civil_society,2,Forgot scope,No country.,J,,Some network,\n",
+        encoding="utf-8",
+    )
+    result = run_intake(folder, tmp_path, catalogue)
+    accepted = result.initiatives.set_index("uid")
+    assert accepted.loc["IDN-Z:1", ["scope", "regional_actor", "country"]].tolist() == ["regional", "ASEAN Trade Union Council", ""]
+    assert accepted.loc["MYS-K:1", "scope"] == "regional"
+    assert result.problems[["file", "row", "column"]].values.tolist() == [["survey/kobo.csv", 3, "country"]]  # national by default, so a country is required
