@@ -10,7 +10,7 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.survey.model import CONSTITUENCIES, STATUSES
+from pipelines.survey.model import CONSTITUENCIES, REGIONAL, STATUSES
 
 LITERATURE = "no_respondent"  # initiatives found by the review team, not reported by a respondent
 
@@ -47,6 +47,11 @@ def _forum_range(g: Group) -> str:
     return first if first == last else f"{first}–{last}"
 
 
+def _member_states(g: Group) -> list[str]:
+    """The Member States where the group's national initiatives were implemented (regional ones have none)."""
+    return sorted(c for c in g.initiatives["country"].unique() if c)
+
+
 def _with_initiatives(g: Group) -> int:
     return sum(1 for r in set(g.recommendations) if r in g.covered)
 
@@ -70,8 +75,9 @@ INDICATORS: list[Indicator] = [
         lambda g: len(set(g.recommendations)) - _with_initiatives(g),
     ),
     Indicator("initiatives", "Initiatives", "Accepted initiatives filed under the group (questionnaire, literature review and preparatory meetings).", "count", lambda g: len(g.initiatives)),
-    Indicator("countries_reporting", "Member States with initiatives", "Member States (of the ten) where at least one initiative of the group was implemented.", "count", lambda g: int(g.initiatives["country"].nunique())),
-    Indicator("countries", "Which Member States", "ISO codes of those Member States.", "text", lambda g: " ".join(sorted(g.initiatives["country"].unique()))),
+    Indicator("countries_reporting", "Member States with initiatives", "Member States (of the ten) where at least one initiative of the group was implemented (ASEAN-level initiatives have none).", "count", lambda g: len(_member_states(g))),
+    Indicator("countries", "Which Member States", "ISO codes of those Member States.", "text", lambda g: " ".join(_member_states(g))),
+    Indicator("initiatives_regional", "ASEAN-level initiatives", "Initiatives of the group carried out at ASEAN level by a regional body, mechanism or network, not in one Member State (counted among the group's initiatives).", "count", lambda g: int((g.initiatives["scope"] == REGIONAL).sum()) if "scope" in g.initiatives else 0),
     Indicator(
         "share_gender_responsive",
         "Gender-responsive (%)",

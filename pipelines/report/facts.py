@@ -31,6 +31,7 @@ def catalog_facts(catalog: Catalog, edition: Edition) -> SimpleNamespace:
         listed_more_than_once=int((appearances > 1).sum()),
         in_two_clusters=int((clusters_per_rec > 1).sum()),
         per_cluster={c: int(n) for c, n in per_cluster.items()},
+        listings_per_cluster={c: int(n) for c, n in catalog.memberships.groupby("cluster").size().items()},  # a recommendation listed in two sub-clusters counts twice
         prepared_for_ordinal=prepared_for["ordinal"],
         prepared_for_city=prepared_for["city"],
         prepared_for_country=prepared_for["country_name"],
@@ -65,4 +66,21 @@ def table_facts(tables: dict) -> SimpleNamespace:
         rows = stock.rows[~stock.rows["_total"]]
         facts["stock_total"] = sum(as_number(v) or 0 for v in rows["total"])
         facts["largest_destination"] = rows.loc[rows["total"].map(lambda v: as_number(v) or 0).idxmax(), "country"]
+    for table_id, table in tables.items():  # any cell by name: {{ tables.<table id>.<row key>.<column> }}
+        facts.setdefault(table_id, table_cells(table))
     return SimpleNamespace(**facts)
+
+
+def table_cells(table) -> dict[str, dict[str, object]]:
+    """A source table's values by row key and column (raw values, derived ones and summaries), for the
+    narrative to quote: numbers stay numbers, to be formatted by the narrative's filters."""
+    from pipelines.tables.load import IS_TOTAL, ROW_KEY
+
+    cells: dict[str, dict[str, object]] = {}
+    for frame in [table.rows, *table.summaries.values()]:
+        for record in frame.to_dict("records"):
+            row = cells.setdefault(str(record[ROW_KEY]), {})
+            for column, value in record.items():
+                if column not in (ROW_KEY, IS_TOTAL):
+                    row.setdefault(column, value.item() if hasattr(value, "item") else value)
+    return cells

@@ -24,6 +24,11 @@ SOURCES = {
     "literature_review": "Literature review",
     "preparatory_meeting": "National preparatory meeting",
 }
+SCOPES = {
+    "national": "National: implemented in one Member State",
+    "regional": "ASEAN level: a regional body, mechanism or network, no single Member State",
+}
+NATIONAL, REGIONAL = "national", "regional"
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ RESPONDENT_FIELDS = [
 
 INITIATIVE_FIELDS = [
     Field("initiative_id", "Initiative ID", "Your own reference for the initiative, unique within your response (e.g. 1, 2, 3).", required=True),
-    Field("country", "Member State where implemented", "Where the initiative takes place.", required=True, choices=ASEAN_MEMBER_STATES, kind="choice"),
+    Field("country", "Member State where implemented", "Where the initiative takes place. Required for a national initiative; left empty for an ASEAN-level one.", choices=ASEAN_MEMBER_STATES, kind="choice"),
     Field("title", "Title", "Short name of the programme, law, campaign, service…", required=True),
     Field("description", "Description", "One or two sentences: what was done, for whom, with what result.", required=True),
     Field("cluster", "Cluster", "The cluster of AFML recommendations it implements (A–J; see the Recommendations sheet).", required=True, kind="choice"),
@@ -63,6 +68,8 @@ INITIATIVE_FIELDS = [
     Field("partners", "Partners", "Partner organizations, separated by semicolons."),
     Field("evidence_link", "Evidence", "A link or reference to a document that describes it."),
     Field("source", "Source", "How the review learnt of it.", choices=SOURCES, kind="choice"),
+    Field("scope", "Scope", "National (one Member State, the default) or regional (an ASEAN body, mechanism or regional network).", choices=SCOPES, kind="choice"),
+    Field("regional_actor", "Regional actor", "For a regional initiative: the ASEAN body or regional network behind it (e.g. ACMW, ASEAN Trade Union Council)."),
 ]
 
 RESPONDENT_COLUMNS = [f.name for f in RESPONDENT_FIELDS]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
 from pipelines.editions import Edition
-from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SOURCES, STATUSES
+from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SCOPES, SOURCES, STATUSES
 
 INITIATIVE_ROWS = 200  # rows prepared with drop-downs
 
@@ -64,6 +64,7 @@ def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: p
         "status": list(STATUSES),
         "gender_responsive": list(GENDER),
         "source": list(SOURCES),
+        "scope": list(SCOPES),
     }
     ranges = {}
     for column, (name, values) in enumerate(choice_lists.items(), start=1):

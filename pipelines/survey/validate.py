@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
 from pipelines.editions import Edition
-from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SOURCES, STATUSES
+from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, NATIONAL, REGIONAL, RESPONDENT_FIELDS, SCOPES, SOURCES, STATUSES
 from pipelines.survey.readers import INITIATIVE_COLUMNS, RESPONDENT_COLUMNS, FileRead, as_frame
 
 PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "respondent_id", "record"]
@@ -197,11 +197,25 @@ def validate_initiatives(frame: pd.DataFrame, catalogue: Catalogue, respondent_i
     problems.add(has_respondent & ~frame["respondent_id"].isin(respondent_ids), "respondent_id", "no accepted respondent has this id")
     problems.add((clean["source"] == "questionnaire") & ~has_respondent, "respondent_id", "a questionnaire answer needs the respondent's id")
 
+    _scope(problems, clean, frame)
+
     owner = frame["respondent_id"].where(has_respondent, frame["_file"])
     clean["uid"] = owner + ":" + frame["initiative_id"]
     duplicate = (frame["initiative_id"] != "") & clean["uid"].duplicated(keep="first")
     problems.add(duplicate, "initiative_id", "duplicate initiative id in this response")
     return clean, problems
+
+
+def _scope(problems: Problems, clean: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """National initiatives (the default) need a Member State; ASEAN-level (regional) ones name their
+    regional actor and no Member State."""
+    scope = _coded(problems, clean, "scope", SCOPES, f"not one of: {', '.join(SCOPES)}")
+    clean["scope"] = clean["scope"].replace("", NATIONAL)
+    regional = scope == REGIONAL
+    national = (frame["scope"] == "") | (scope == NATIONAL)
+    problems.add(national & (frame["country"] == ""), "country", "Member State where implemented is required for a national initiative (for an ASEAN-level one, give scope regional and the regional actor)")
+    problems.add(regional & (frame["regional_actor"] == ""), "regional_actor", "a regional initiative names its regional actor (the ASEAN body or regional network)")
+    problems.add(regional & (frame["country"] != ""), "country", "a regional initiative has no Member State: leave the country empty (or give scope national)")
 
 
 def _quarantine(frame: pd.DataFrame, kind: str, disposition: str, reasons: pd.Series) -> pd.DataFrame:

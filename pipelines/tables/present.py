@@ -11,7 +11,7 @@ import pandas as pd
 
 from pipelines.report.document import Cell, Table
 from pipelines.tables import values
-from pipelines.tables.load import IS_TOTAL, SourceTable
+from pipelines.tables.load import IS_TOTAL, ROW_KEY, SourceTable
 
 
 def _fmt(table: SourceTable, column: str, value) -> Cell:
@@ -156,6 +156,56 @@ def _table(table: SourceTable, columns, rows, numeric, totals, groups, markers) 
         source=spec.source,
         css_class=f"source-table layout-{spec.display.get('layout', 'rows')} {spec.display.get('css_class', '')}".strip(),
     )
+
+
+def _printed_number(text: str) -> float | int | None:
+    """A value as the source printed it ("284 640", "69.9"), as a number; None for text such as "n/a"."""
+    try:
+        number = float(text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ""))
+    except ValueError:
+        return None
+    return int(number) if "." not in text and number.is_integer() else number
+
+
+def _column_label(display: dict, column: str) -> str:
+    """A shown column's header for a note; a header used twice (e.g. two "Women (%)") is told apart
+    by the column before it ("individuals reached, women (%)")."""
+    headers, columns = display.get("headers", {}), list(display.get("columns", []))
+    label = headers.get(column, column)
+    if column in columns and [headers.get(c, c) for c in columns].count(label) > 1 and columns.index(column) > 0:
+        label = f"{headers.get(columns[columns.index(column) - 1], '')}, {label}"
+    return label.lower()
+
+
+def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
+    """The table as its source printed it: where a printed total, share or count disagrees with what
+    the raw values give, the printed value is shown and a note gives the computed one (the
+    data-quality appendix lists it too). Agreeing values need no change."""
+    import dataclasses
+
+    differs = comparison[(comparison["table_id"] == table.spec.id) & (comparison["status"] == "differs")] if not comparison.empty else comparison
+    if differs.empty:
+        return table
+    frames = {"rows": table.rows.copy()} | {name: frame.copy() for name, frame in table.summaries.items()}
+    display = table.spec.display
+    label_column = display.get("row_label", table.spec.key)
+    shown_as = {derived: shown for shown, derived in display.get("total_columns", {}).items()}
+    notes = []
+    for item in differs.itertuples(index=False):
+        printed = _printed_number(item.printed)
+        for frame in frames.values():
+            if item.column in frame.columns and (frame[ROW_KEY] == item.row).any() and printed is not None:
+                where = frame[ROW_KEY] == item.row
+                frame[item.column] = frame[item.column].astype(object)
+                frame.loc[where, item.column] = printed
+                labels = table.rows.loc[table.rows[ROW_KEY] == item.row, label_column] if label_column in table.rows.columns else pd.Series(dtype=object)
+                row_label = str(labels.iloc[0]) if not labels.empty else ("Total" if item.row.startswith("total") else item.row)
+                column_label = _column_label(display, shown_as.get(item.column, item.column))
+                notes.append(f"{row_label}, {column_label}: as printed in the source; the values it is made of give {item.computed} (see the data-quality appendix).")
+                break
+    rows = frames.pop("rows")
+    spec = dataclasses.replace(table.spec, display=display | {"notes": list(display.get("notes", [])) + notes})
+    return dataclasses.replace(table, spec=spec, rows=rows, summaries=frames)
 
 
 def present(table: SourceTable) -> Table:

@@ -14,7 +14,7 @@ from pipelines.indicators import charts
 from pipelines.indicators.definitions import INDICATORS
 from pipelines.report.assemble import NarrativeSlot
 from pipelines.report.document import Cell, CountryInitiatives, Figure, InitiativeCompilation, InitiativeEntry, KeyFigures, Section, Table
-from pipelines.survey.model import CONSTITUENCIES, SOURCES, STATUSES
+from pipelines.survey.model import CONSTITUENCIES, REGIONAL, SOURCES, STATUSES
 
 SHORT_NAMES = {"LAO": "Lao PDR", "BRN": "Brunei Darussalam"}
 
@@ -45,7 +45,8 @@ def survey_facts(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> Simple
         member_states_responding=len(responding),
         member_states_without_response=formatting.join_words(missing) or "none",
         initiatives=len(initiatives),
-        member_states_reporting=int(initiatives["country"].nunique()) if not initiatives.empty else 0,
+        member_states_reporting=int(initiatives.loc[initiatives["country"] != "", "country"].nunique()) if not initiatives.empty else 0,
+        regional=int((initiatives["scope"] == REGIONAL).sum()) if "scope" in initiatives else 0,
         from_questionnaire=int((initiatives["source"] == "questionnaire").sum()),
         from_literature=int((initiatives["source"] != "questionnaire").sum()),
     )
@@ -57,6 +58,7 @@ def cluster_facts(cluster_indicators: pd.DataFrame) -> dict[str, dict]:
         facts[row["cluster"]] = {
             "initiatives": int(row["initiatives"]),
             "countries_reporting": int(row["countries_reporting"]),
+            "initiatives_regional": int(row.get("initiatives_regional", 0)),
             "recommendations_with_initiatives": int(row["recommendations_with_initiatives"]),
             "share_covered": _value("share_covered", row["share_covered"]),
             "never_covered": int(row["never_covered"]),
@@ -194,24 +196,36 @@ def cluster_key_figures(row: dict) -> KeyFigures:
         ("With at least one initiative", f"{_value('', row['recommendations_with_initiatives'])} ({_value('', row['share_covered'])}%)"),
         ("Initiatives reported", _value("", row["initiatives"])),
         ("Member States with initiatives", f"{_value('', row['countries_reporting'])} of {len(ASEAN_MEMBER_STATES)}"),
+        ("At ASEAN level", _value("", row.get("initiatives_regional", 0))),
         ("Gender-responsive", f"{_value('', row['share_gender_responsive'])}%"),
     ]
     return KeyFigures(title="Indicators for this cluster", items=items)
 
 
+ASEAN_LEVEL = "ASEAN level"  # the heading of regional initiatives, after the Member States
+
+
+def _entries(part: pd.DataFrame, names: dict[str, str]) -> list[InitiativeEntry]:
+    entries = []
+    for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
+        years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
+        actor = getattr(r, "regional_actor", "") if getattr(r, "scope", "") == REGIONAL else ""
+        meta = ", ".join(filter(None, [actor, years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
+        entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=f"init-{_anchor(r.uid)}"))
+    return entries
+
+
 def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame) -> InitiativeCompilation:
+    """The sub-cluster's initiatives by Member State, then those at ASEAN level (regional scope)."""
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
     countries = []
     for code in ASEAN_MEMBER_STATES:
         part = initiatives[initiatives["country"] == code]
-        if part.empty:
-            continue
-        entries = []
-        for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
-            years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
-            meta = ", ".join(filter(None, [years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
-            entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=f"init-{_anchor(r.uid)}"))
-        countries.append(CountryInitiatives(country_name(code), entries))
+        if not part.empty:
+            countries.append(CountryInitiatives(country_name(code), _entries(part, names)))
+    regional = initiatives[initiatives["scope"] == REGIONAL] if "scope" in initiatives else initiatives.iloc[0:0]
+    if not regional.empty:
+        countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names)))
     return InitiativeCompilation(countries, empty_message="No initiative was reported for this sub-cluster in the review period.")
 
 

@@ -7,16 +7,18 @@ import pandas as pd
 from pipelines.report.assemble import NarrativeSlot
 from pipelines.report.document import Cell, Section, Table
 from pipelines.tables.load import SourceTable
-from pipelines.tables.present import present
+from pipelines.tables.present import keep_printed, present
 
 
-def placed_tables(tables: dict[str, SourceTable]) -> dict[str, list[Table]]:
-    """Document tables keyed by their placement (``labour-migration``, ``subcluster/C2``, ``appendix/III``)."""
+def placed_tables(tables: dict[str, SourceTable], comparison: pd.DataFrame | None = None) -> dict[str, list[Table]]:
+    """Document tables keyed by their placement (``labour-migration``, ``subcluster/C2``, ``appendix/III``),
+    showing the values their source printed (``comparison``: printed versus computed)."""
     placed: dict[str, list[Table]] = {}
     for table in sorted(tables.values(), key=lambda t: t.spec.id):
         if table.spec.kind != "table" or not table.spec.placement:
             continue
-        placed.setdefault(table.spec.placement, []).append(present(table))
+        shown = keep_printed(table, comparison) if comparison is not None else table
+        placed.setdefault(table.spec.placement, []).append(present(shown))
     return placed
 
 
@@ -50,7 +52,7 @@ def data_quality_appendix(comparison: pd.DataFrame, tables: dict[str, SourceTabl
 
 def table_extras(tables: dict[str, SourceTable], comparison: pd.DataFrame) -> dict:
     """What the source tables add to the paper, keyed the way the part builders look for it."""
-    placed = placed_tables(tables)
+    placed = placed_tables(tables, comparison)
     extras: dict = {"intro_tables": placed.get("labour-migration", []), "subcluster_blocks": {}, "more_appendices": []}
     for placement, blocks in placed.items():
         if placement.startswith("subcluster/"):
