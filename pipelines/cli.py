@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipelines.editions import DEFAULT_EDITION
 
 
 IN_PROGRESS = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED")
@@ -100,13 +99,13 @@ def published_fingerprint(edition_dir) -> str | None:
 def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None) -> int:
     import dagster as dg
 
-    from pipelines.editions import load_editions
     from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
 
     overrides = {k: v for k, v in {"outputs_dir": outputs, "sources_dir": sources}.items() if v}
     paths = ProjectPaths(**overrides)
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
+    edition = edition or next(iter(editions))
     if edition not in editions:
         print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
         return 2
@@ -141,13 +140,13 @@ def questionnaire(edition_id: str, target: str | None = None) -> int:
     from pathlib import Path
 
     from pipelines.catalog import schemas
-    from pipelines.editions import load_editions
     from pipelines.settings import ProjectPaths
     from pipelines.sourcefiles import load_validated_csv
     from pipelines.survey.questionnaire import write_questionnaire
 
     paths = ProjectPaths()
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
+    edition_id = edition_id or next(iter(editions))
     if edition_id not in editions:
         print(f"unknown edition {edition_id!r}; declared: {', '.join(editions)}", file=sys.stderr)
         return 2
@@ -180,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="afml", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
-    build_cmd.add_argument("--edition", default=DEFAULT_EDITION)
+    build_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
     build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
     build_cmd.add_argument("--sources", default=None, help="sources folder (default: sources/ in the checkout)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild even when code and inputs are unchanged")
     questionnaire_cmd = commands.add_parser("questionnaire", help="write the questionnaire workbook of an edition")
-    questionnaire_cmd.add_argument("--edition", default=DEFAULT_EDITION)
+    questionnaire_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
     questionnaire_cmd.add_argument("--output", default=None, help="file to write (default: outputs/<edition>/questionnaire-<edition>.xlsx)")
     args = parser.parse_args(argv)
     if args.command == "build":

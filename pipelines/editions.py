@@ -32,6 +32,7 @@ class Edition:
     language: str
     previous_edition: str | None
     rebuild_schedule: str = "0 6 * * 1"  # cron, UTC: weekly on Monday morning by default
+    survey_of: str | None = None  # the edition whose survey folder holds this edition's evidence (None: its own)
 
     def covers_forum(self, forum_id: str) -> bool:
         """Whether recommendations of ``forum_id`` are under review in this edition."""
@@ -83,10 +84,9 @@ def load_editions(sources_dir: Path) -> dict[str, Edition]:
             language=str(entry.get("language", "en")),
             previous_edition=entry.get("previous_edition"),
             rebuild_schedule=str(entry.get("rebuild_schedule", "0 6 * * 1")),
+            survey_of=(entry.get("evidence") or {}).get("survey_of"),
         )
     if not editions:
         raise ValueError(f"{path}: no edition is declared")
     return editions
 
-
-DEFAULT_EDITION = "afml-13"

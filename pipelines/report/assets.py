@@ -7,8 +7,6 @@ import hashlib
 import dagster as dg
 import pandas as pd
 
-from pipelines.editions import load_editions
-from pipelines.operations.publishing import build_dir_for_run
 from pipelines.partitions import edition_partitions
 from pipelines.report.assemble import AssemblyContext, assemble
 from pipelines.report.facts import catalog_facts, edition_facts, table_facts
@@ -44,14 +42,13 @@ def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datet
 def build_provenance(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame) -> dg.Output[dict]:
     """What this build was made from: edition, build date (from the data), git commit, key package
     versions and the SHA-256 of every input file. Written to manifest.json and printed in the colophon."""
-    from pipelines.operations.publishing import build_dir_for_run
     from pipelines.report.provenance import collect
     from pipelines.tables.export import write_json
 
-    edition = load_editions(paths.sources)[context.partition_key]
+    edition = paths.edition(context)
     provenance = collect(paths.sources, paths.templates, edition.id, build_date_for(edition, respondents).strftime("%Y-%m-%dT%H:%M:%SZ"))
     record = provenance.as_record()
-    write_json(record, build_dir_for_run(paths.edition_outputs(edition.id), context.run.run_id) / "manifest.json")
+    write_json(record, paths.build_dir(context) / "manifest.json")
     return dg.Output(record, metadata={"inputs": len(record["inputs"]), "fingerprint": record["fingerprint"], "commit": record["commit"]})
 
 
@@ -81,7 +78,7 @@ def report_document(
 ) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
-    edition = load_editions(paths.sources)[context.partition_key]
+    edition = paths.edition(context)
     catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
     ctx = AssemblyContext(
         edition=edition,
@@ -113,7 +110,7 @@ def report_document(
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
     """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
     folder; passes the paged variant of the same body on to the PDF."""
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
+    build_dir = paths.build_dir(context)
     screen = render_html(report_document, paths.templates, medium="html")
     data = screen.encode("utf-8")
     (build_dir / "report.html").write_bytes(data)
@@ -132,7 +129,7 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
 def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
     CSV files, fetching only the project's own files."""
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
+    build_dir = paths.build_dir(context)
     target = build_dir / "report.pdf"
     partial = build_dir / "report.pdf.part"
     partial.touch()  # marks "PDF being rendered" for anyone watching the build folder

@@ -4,7 +4,6 @@ and the validation reports that go back to respondents."""
 import dagster as dg
 import pandas as pd
 
-from pipelines.editions import load_editions
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
 from pipelines.settings import ProjectPaths
@@ -24,7 +23,7 @@ def survey_intake(
 ) -> dg.Output[IntakeResult]:
     """Every file of sources/editions/<edition>/survey/ read (questionnaire workbooks, online-form exports,
     literature-review compilations) and every record validated; rejected rows kept with their reasons."""
-    edition = load_editions(paths.sources)[context.partition_key]
+    edition = paths.edition(context)
     result = run_intake(paths.edition_sources(edition.id) / "survey", paths.sources.parent, catalogue_for(edition, clusters, subclusters, recommendations))
     for line in result.log:
         context.log.info(line)
@@ -97,10 +96,9 @@ def initiatives(survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
 def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_intake: IntakeResult) -> dg.MaterializeResult:
     """Per-respondent validation reports (HTML and CSV), the quarantine and the intake log, under
     validation/ of the build."""
-    from pipelines.operations.publishing import build_dir_for_run
     from pipelines.survey.feedback import write_validation_reports
 
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
+    build_dir = paths.build_dir(context)
     written = write_validation_reports(survey_intake, build_dir / "validation", paths.templates, context.partition_key)
     return dg.MaterializeResult(metadata={"reports": len(written) // 2})
 
@@ -109,10 +107,9 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
 def survey_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
     """The accepted respondents and initiatives as CSV under data/ of the build, for reviewers'
     spreadsheets (cells that a spreadsheet would run as formulas are escaped)."""
-    from pipelines.operations.publishing import build_dir_for_run
     from pipelines.tables.export import write_csv
 
-    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
+    data = paths.build_dir(context) / "data"
     write_csv(respondents, data / "respondents.csv")
     write_csv(initiatives, data / "initiatives.csv")
     return dg.MaterializeResult(metadata={"respondents": len(respondents), "initiatives": len(initiatives)})

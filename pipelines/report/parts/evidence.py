@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from pipelines import formatting
 from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
-from pipelines.indicators import charts
+from pipelines.report import charts
 from pipelines.indicators.definitions import INDICATORS
 from pipelines.report.assemble import NarrativeSlot
 from pipelines.report.document import Cell, CountryInitiatives, Figure, InitiativeCompilation, InitiativeEntry, KeyFigures, Section, Table

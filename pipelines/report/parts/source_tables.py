@@ -7,7 +7,7 @@ import pandas as pd
 from pipelines.report.assemble import NarrativeSlot
 from pipelines.report.document import Cell, Section, Table
 from pipelines.tables.load import SourceTable
-from pipelines.tables.present import present
+from pipelines.report.present import present
 
 
 def placed_tables(tables: dict[str, SourceTable]) -> dict[str, list[Table]]:
