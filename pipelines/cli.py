@@ -139,9 +139,8 @@ def questionnaire(edition_id: str, target: str | None = None) -> int:
     """Write the questionnaire workbook of an edition (generated from the catalog)."""
     from pathlib import Path
 
-    from pipelines.catalog import schemas
+    from pipelines.catalog.load import catalog_of_edition
     from pipelines.settings import ProjectPaths
-    from pipelines.sourcefiles import load_validated_csv
     from pipelines.survey.questionnaire import write_questionnaire
 
     paths = ProjectPaths()
@@ -151,18 +150,17 @@ def questionnaire(edition_id: str, target: str | None = None) -> int:
         print(f"unknown edition {edition_id!r}; declared: {', '.join(editions)}", file=sys.stderr)
         return 2
     edition = editions[edition_id]
-    load = lambda name, model: load_validated_csv(paths.catalog / name, model, paths.sources.parent)  # noqa: E731
-    recommendations = load("recommendations.csv", schemas.Recommendations)
-    recommendations = edition.reviewed(recommendations)
+    catalog = catalog_of_edition(paths, edition_id)
     out = Path(target) if target else paths.edition_outputs(edition_id) / f"questionnaire-{edition_id}.xlsx"
     write_questionnaire(
         edition,
-        load("clusters.csv", schemas.Clusters),
-        load("subclusters.csv", schemas.Subclusters),
-        recommendations,
-        load("memberships.csv", schemas.Memberships),
-        load("forums.csv", schemas.Forums),
+        catalog["clusters"],
+        catalog["subclusters"],
+        edition.reviewed(catalog["recommendations"]),
+        catalog["cluster_memberships"],
+        catalog["forums"],
         out,
+        framework=paths.framework(edition_id),
     )
     print(f"questionnaire for {edition_id}: {out}")
     return 0

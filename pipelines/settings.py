@@ -15,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.editions import Edition, load_editions
+from pipelines.frameworks import Framework, load_framework
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILDS = "builds"
@@ -62,10 +63,6 @@ class ProjectPaths(dg.ConfigurableResource):
         """The checkout: file names in messages and manifests are relative to it."""
         return self.sources.parent
 
-    @property
-    def catalog(self) -> Path:
-        return self.sources / "catalog"
-
     def editions(self) -> dict[str, Edition]:
         """Every edition of ``sources/editions.yaml``, with its framework."""
         return load_editions(self.sources)
@@ -80,6 +77,10 @@ class ProjectPaths(dg.ConfigurableResource):
 
     def edition_sources(self, edition_id: str) -> Path:
         return self.sources / "editions" / edition_id
+
+    def framework(self, context_or_id) -> Framework:
+        """The framework of an edition (of the run's partition, or of the edition of that id)."""
+        return load_framework(self.sources, self.edition(context_or_id).framework)
 
     def survey_dir(self, context_or_id) -> Path:
         """The survey folder an edition's evidence comes from: its own, or that of the edition it

@@ -74,7 +74,7 @@ def indicator_changes(
 def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cluster_indicators: pd.DataFrame, subcluster_indicators: pd.DataFrame, coverage: dict) -> dg.MaterializeResult:
     """data/cluster_indicators.csv, data/subcluster_indicators.csv, data/indicators.json and the coverage
     matrices, with the indicator definitions, in the build folder."""
-    from pipelines.indicators.definitions import INDICATORS
+    from pipelines.indicators.definitions import labelled
     from pipelines.tables.export import write_csv, write_json
 
     data = paths.build_dir(context) / "data"
@@ -82,7 +82,7 @@ def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cl
     write_csv(subcluster_indicators, data / "subcluster_indicators.csv")
     write_csv(coverage["cluster_by_country"].reset_index(), data / "initiatives_by_cluster_and_country.csv")
     write_csv(coverage["respondents_by_country"].reset_index(), data / "respondents_by_country_and_constituency.csv")
-    definitions = [{"name": i.name, "label": i.label, "description": i.description, "kind": i.kind} for i in INDICATORS]
+    definitions = [{"name": i.name, "label": i.label, "description": i.description, "kind": i.kind} for i in labelled(paths.framework(context).vocabulary)]
     records = lambda frame: json.loads(frame.to_json(orient="records"))  # noqa: E731
     write_json({"edition": context.partition_key, "definitions": definitions, "clusters": records(cluster_indicators), "subclusters": records(subcluster_indicators)}, data / "indicators.json")
     return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(data.relative_to(paths.outputs.parent)))})

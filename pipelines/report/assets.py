@@ -9,23 +9,14 @@ import pandas as pd
 
 from pipelines.partitions import edition_partitions
 from pipelines.report.assemble import AssemblyContext, assemble
-from pipelines.report.facts import catalog_facts, edition_facts, table_facts
-from pipelines.report.model import Catalog, Document
-from pipelines.report.parts.appendices import appendices
-from pipelines.report.parts.boxes import box_extras
-from pipelines.report.parts.closing import closing_chapters
-from pipelines.report.parts.colophon import colophon
-from pipelines.report.parts.clusters import cluster_chapter
-from pipelines.report.parts.front import front_matter
-from pipelines.report.parts.evidence import evidence_extras, merge_extras, survey_facts
-from pipelines.report.parts.introduction import introduction
-from pipelines.report.parts.references import fill_references, references
-from pipelines.report.parts.source_tables import table_extras
+from pipelines.report.facts import catalog_facts, edition_facts, framework_facts, table_facts
+from pipelines.report.model import Catalog, Document, ReportData
+from pipelines.report.parts.evidence import survey_facts
+from pipelines.report.parts.references import fill_references
 from pipelines.report.render import render_html, write_pdf
 from pipelines.settings import ProjectPaths
 
 GROUP = "report"
-PARTS = [front_matter, introduction, cluster_chapter, closing_chapters, appendices, references, colophon]
 
 
 def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datetime:
@@ -78,22 +69,41 @@ def report_document(
 ) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
+    from pipelines.indicators.definitions import labelled
+    from pipelines.report.blocks import BLOCKS
+    from pipelines.report.outline import OUTLINE_FILE, load_outline
+    from pipelines.report.parts.boxes import placed_boxes
+    from pipelines.report.parts.source_tables import place_tables
+    from pipelines.report.slots import Slots
+
     edition = paths.edition(context)
+    framework = paths.framework(context)
+    edition_dir = paths.edition_sources(edition.id)
+    outline = load_outline(edition_dir / OUTLINE_FILE, f"sources/editions/{edition.id}/{OUTLINE_FILE}", set(BLOCKS))
     catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
+    slots = Slots.for_paper(outline.slots, list(catalog.clusters["cluster"]), list(catalog.subclusters["subcluster_id"]))
+    place_tables(source_tables, slots)
+    for placement, boxes in placed_boxes(edition_dir / "narrative", edition.id).items():
+        for box in boxes:
+            slots.put(placement, box, f"sources/editions/{edition.id}/narrative/boxes/{box.key}.md")
     ctx = AssemblyContext(
         edition=edition,
+        framework=framework,
         catalog=catalog,
-        narrative_dir=paths.edition_sources(edition.id) / "narrative",
+        narrative_dir=edition_dir / "narrative",
         templates_dir=paths.templates,
-        facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition), "survey": survey_facts(respondents, initiatives), "tables": table_facts(source_tables)},
-        extras=merge_extras(
-            table_extras(source_tables, printed_vs_computed),
-            evidence_extras(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, clusters, source_tables),
-            box_extras(paths.edition_sources(edition.id) / "narrative", edition.id),
-            {"colophon": build_provenance},
-        ),
+        facts={
+            "catalog": catalog_facts(catalog, edition),
+            "edition": edition_facts(edition),
+            "framework": framework_facts(framework),
+            "words": framework.vocabulary.as_dict(),
+            "survey": survey_facts(respondents, initiatives),
+            "tables": table_facts(source_tables),
+        },
+        data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, build_provenance, labelled(framework.vocabulary)),
+        slots=slots,
     )
-    document = assemble(ctx, PARTS, build_date_for(edition, respondents), finishers=[fill_references])
+    document = assemble(ctx, outline, build_date_for(edition, respondents), finishers=[fill_references])
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,

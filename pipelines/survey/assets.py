@@ -14,17 +14,17 @@ GROUP = "survey"
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas", "xlsx", "csv"})
-def survey_intake(
-    context: dg.AssetExecutionContext,
-    paths: ProjectPaths,
-    clusters: pd.DataFrame,
-    subclusters: pd.DataFrame,
-    recommendations: pd.DataFrame,
-) -> dg.Output[IntakeResult]:
-    """Every file of sources/editions/<edition>/survey/ read (questionnaire workbooks, online-form exports,
-    literature-review compilations) and every record validated; rejected rows kept with their reasons."""
+def survey_intake(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Output[IntakeResult]:
+    """Every file of the edition's survey folder read (questionnaire workbooks, online-form exports,
+    literature-review compilations) and every record validated; rejected rows kept with their reasons.
+    An edition that takes its evidence from another edition's survey (``evidence.survey_of``) reads
+    that folder, checked against that edition's framework: one intake, several frameworks."""
+    from pipelines.catalog.load import catalog_of_edition
+
     edition = paths.edition(context)
-    result = run_intake(paths.edition_sources(edition.id) / "survey", paths.sources.parent, catalogue_for(edition, clusters, subclusters, recommendations))
+    evidence = paths.edition(edition.survey_of or edition.id)
+    catalog = catalog_of_edition(paths, evidence.id)
+    result = run_intake(paths.survey_dir(edition.id), paths.root, catalogue_for(evidence, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
     for line in result.log:
         context.log.info(line)
     for line in result.structural:
@@ -80,9 +80,21 @@ def respondents(survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
-def initiatives(survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
-    """The accepted initiatives: what stakeholders did, where, for which cluster and recommendations."""
+def initiatives(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
+    """The accepted initiatives: what stakeholders did, where, for which group and commitments. An
+    edition that reads another framework's survey gets the initiatives its classification names,
+    filed under its own commitments (one row per initiative and commitment)."""
     frame = survey_intake.initiatives
+    edition = paths.edition(context)
+    framework = paths.framework(context)
+    if edition.survey_of and paths.framework(edition.survey_of).id != framework.id:
+        from pipelines.catalog.load import catalog_of_edition
+        from pipelines.survey.classify import classify
+
+        if edition.survey_of not in framework.classifications:
+            raise ValueError(f"{edition.id} takes its evidence from {edition.survey_of}, but framework {framework.id} classifies no initiative of it (classifications: in its framework.yaml)")
+        frame = classify(frame, framework.classifications[edition.survey_of], framework.mappings.get(paths.framework(edition.survey_of).id), edition.survey_of, catalog_of_edition(paths, edition.id)["cluster_memberships"], paths.root)
+        context.log.info(f"{frame['uid'].nunique()} initiative(s) of {edition.survey_of} classified to {frame['recommendation_ids'].nunique()} commitment(s) of {framework.id}")
     metadata = frame_metadata(frame, 20)
     if not frame.empty:
         metadata["by_country_and_cluster"] = dg.MetadataValue.md(markdown_table(_crosstab(frame, "country", "cluster"), 20))
