@@ -6,6 +6,7 @@ import pandas as pd
 
 from pipelines.catalog.assets import cluster_memberships, recommendations
 from pipelines.metadata import markdown_table
+from pipelines.partitions import edition_partitions
 
 ERROR = dg.AssetCheckSeverity.ERROR
 
@@ -19,7 +20,7 @@ def _result(failures: pd.DataFrame, description: str) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(
+@dg.asset_check(partitions_def=edition_partitions, 
     asset=cluster_memberships,
     blocking=True,
     additional_ins={
@@ -47,14 +48,14 @@ def memberships_point_to_known_entries(
     return _result(bad, "memberships referring to an unknown commitment, group or sub-group")
 
 
-@dg.asset_check(asset=cluster_memberships, blocking=True, additional_ins={"recommendations": dg.AssetIn("recommendations")})
+@dg.asset_check(partitions_def=edition_partitions, asset=cluster_memberships, blocking=True, additional_ins={"recommendations": dg.AssetIn("recommendations")})
 def every_recommendation_is_clustered(cluster_memberships: pd.DataFrame, recommendations: pd.DataFrame) -> dg.AssetCheckResult:
     """Every commitment belongs to at least one group."""
     orphans = recommendations[~recommendations["recommendation_id"].isin(cluster_memberships["recommendation_id"])]
     return _result(orphans[["recommendation_id", "forum_id", "number"]], "commitments that belong to no group")
 
 
-@dg.asset_check(asset=recommendations, blocking=True, additional_ins={"forums": dg.AssetIn("forums")})
+@dg.asset_check(partitions_def=edition_partitions, asset=recommendations, blocking=True, additional_ins={"forums": dg.AssetIn("forums")})
 def recommendations_come_from_known_forums(recommendations: pd.DataFrame, forums: pd.DataFrame) -> dg.AssetCheckResult:
     """Every commitment's instrument exists, and no instrument numbers two commitments alike (the id
     format a framework declares is checked when its commitments are read)."""

@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipelines.partitions import edition_partitions
 from pipelines.report.assemble import AssemblyContext, assemble
-from pipelines.report.facts import catalog_facts, edition_facts, framework_facts, table_facts
+from pipelines.report.facts import catalog_facts, edition_facts, evidence_facts, framework_facts, table_facts
 from pipelines.report.model import Catalog, Document, ReportData
 from pipelines.report.parts.evidence import survey_facts
 from pipelines.report.parts.references import fill_references
@@ -59,6 +59,7 @@ def report_document(
     cluster_memberships: pd.DataFrame,
     source_tables: dict,
     printed_vs_computed: pd.DataFrame,
+    survey_intake,
     respondents: pd.DataFrame,
     initiatives: pd.DataFrame,
     cluster_indicators: pd.DataFrame,
@@ -99,6 +100,7 @@ def report_document(
             "words": framework.vocabulary.as_dict(),
             "survey": survey_facts(respondents, initiatives),
             "tables": table_facts(source_tables),
+            "evidence": evidence_facts(edition, initiatives, len(survey_intake.initiatives)),
         },
         data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, build_provenance, labelled(framework.vocabulary)),
         slots=slots,

@@ -27,7 +27,7 @@ def _respondents_table(ctx: AssemblyContext, options: dict) -> list:
 
 
 def _indicator_definitions(ctx: AssemblyContext, options: dict) -> list:
-    return [evidence.indicator_definitions_table(ctx.data.indicators)]
+    return [evidence.indicator_definitions_table(ctx.data.indicators, ctx.catalog.recommendations["forum_id"].nunique() > 1)]
 
 
 def _coverage_heatmap(ctx: AssemblyContext, options: dict) -> list:
@@ -77,6 +77,18 @@ def _crosswalk(ctx: AssemblyContext, options: dict) -> list:
     return crosswalk_table(ctx, str(options.get("target", "")))
 
 
+def _classification(ctx: AssemblyContext, options: dict) -> list:
+    from pipelines.report.parts.crosswalk import classification_table
+
+    return classification_table(ctx)
+
+
+def _not_classified(ctx: AssemblyContext, options: dict) -> list:
+    from pipelines.report.parts.crosswalk import not_classified_table
+
+    return not_classified_table(ctx)
+
+
 BLOCKS: dict[str, Callable[[AssemblyContext, dict], list]] = {
     "abbreviations": _abbreviations,
     "instruments_table": _instruments_table,
@@ -91,6 +103,8 @@ BLOCKS: dict[str, Callable[[AssemblyContext, dict], list]] = {
     "sources_cited": _sources_cited,
     "colophon": _colophon,
     "crosswalk": _crosswalk,
+    "classification": _classification,
+    "not_classified": _not_classified,
 }
 
 

@@ -63,12 +63,23 @@ def framework_facts(framework: Framework) -> SimpleNamespace:
         name=framework.name,
         short_name=framework.short_name,
         title=framework.title,
-        adopted_date=str(adopted.get("date", "")),
+        adopted_date=_long_date(adopted.get("date", "")),
         adopted_place=str(adopted.get("place", "")),
         adopted_occasion=str(adopted.get("occasion", "")),
         source_document=" ".join(str(framework.source.get("document", "")).split()),
         texts=SimpleNamespace(**framework.texts),
     )
+
+
+def _long_date(value) -> str:
+    """``2023-05-10`` -> ``10 May 2023`` (as the paper writes dates); other text is kept."""
+    import datetime as dt
+
+    try:
+        date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{date.day} {date:%B %Y}"
 
 
 def _number(value) -> float:
@@ -102,3 +113,21 @@ def table_facts(tables: dict) -> SimpleNamespace:
                 raise ValueError(f"{table.file}: fact {name!r} is also declared by {where[name]}")
             facts[name], where[name] = table_fact(table, name, rule), table.file
     return SimpleNamespace(**facts)
+
+
+def evidence_facts(edition: Edition, initiatives, recorded: int) -> SimpleNamespace:
+    """Where the evidence comes from and how it was classified: each initiative counts once, however
+    many commitments it serves. ``recorded``: the initiatives the survey intake accepted."""
+    classified = "classification_method" in initiatives.columns
+    once = initiatives.drop_duplicates("uid")
+    pairs = initiatives.drop_duplicates(["uid", "recommendation_ids"])
+    return SimpleNamespace(
+        edition=edition.survey_of or edition.id,
+        classified=classified,
+        recorded=recorded,
+        initiatives=len(once),
+        classifications=len(pairs),
+        serving_several=int((pairs.groupby("uid").size() > 1).sum()) if not pairs.empty else 0,
+        by_mapping=int((pairs["classification_method"] == "mapping").sum()) if classified else 0,
+        by_hand=int((pairs["classification_method"] == "manual").sum()) if classified else 0,
+    )

@@ -45,7 +45,7 @@ def survey_intake(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.
     )
 
 
-@dg.asset_check(asset=survey_intake, blocking=True)
+@dg.asset_check(partitions_def=edition_partitions, asset=survey_intake, blocking=True)
 def survey_is_usable(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     """Stops the build only for structural failures: an unreadable file, an unknown layout, no respondent
     at all. A few bad rows are reported in the validation reports, not fatal."""
@@ -56,7 +56,7 @@ def survey_is_usable(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=survey_intake, blocking=False)
+@dg.asset_check(partitions_def=edition_partitions, asset=survey_intake, blocking=False)
 def survey_rows_all_accepted(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     """Warns when rows were rejected (they are in the quarantine and the validation reports)."""
     rejected = survey_intake.quarantine[survey_intake.quarantine["disposition"] == "rejected"]

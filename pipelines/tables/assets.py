@@ -46,7 +46,7 @@ def printed_vs_computed(context: dg.AssetExecutionContext, paths: ProjectPaths, 
     )
 
 
-@dg.asset_check(asset=printed_vs_computed, blocking=False)
+@dg.asset_check(partitions_def=edition_partitions, asset=printed_vs_computed, blocking=False)
 def printed_values_agree(printed_vs_computed: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns, naming table, row and column, wherever a printed total or share is not what the raw values give."""
     differs = printed_vs_computed[printed_vs_computed["status"] != "agrees"]

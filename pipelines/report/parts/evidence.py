@@ -93,9 +93,11 @@ def respondents_table(matrix: pd.DataFrame) -> Table:
     )
 
 
-def indicator_definitions_table(indicators: list) -> Table:
-    """The indicators (already in the framework's words, see ``labelled``) with their definitions."""
-    rows = [[Cell(i.label, header=True), Cell(i.description)] for i in indicators if not i.name.startswith(("status_", "initiatives_"))]
+def indicator_definitions_table(indicators: list, several_instruments: bool = True) -> Table:
+    """The indicators (already in the framework's words, see ``labelled``) with their definitions;
+    the range of instruments only where the commitments come from several."""
+    shown = [i for i in indicators if not i.name.startswith(("status_", "initiatives_")) and (several_instruments or i.name != "forum_range")]
+    rows = [[Cell(i.label, header=True), Cell(i.description)] for i in shown]
     rows.append([Cell("Initiatives by constituency", header=True), Cell("Initiatives of the group by the constituency of the reporting organization: " + "; ".join(CONSTITUENCIES.values()) + "; or found by the review team (literature review, preparatory meetings).")])
     rows.append([Cell("Status mix", header=True), Cell("Initiatives of the group by status: " + ", ".join(s.lower() for s in STATUSES.values()) + ", or not stated.")])
     return Table(key="indicator-definitions", caption="Indicators of progress used in this review", columns=["Indicator", "Definition"], rows=rows, source="Indicator definitions of the pipeline (pipelines/indicators/definitions.py).")
@@ -200,7 +202,10 @@ def cluster_key_figures(row: dict, words, several_instruments: bool = True) -> K
     return KeyFigures(title=f"Indicators for this {words.group}", items=items)
 
 
-def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words) -> InitiativeCompilation:
+def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, listed: set | None = None) -> InitiativeCompilation:
+    """The initiatives of one sub-group by Member State. ``listed`` holds the initiatives already
+    compiled elsewhere in the paper (one serving several commitments): a repeat gets its own anchor."""
+    listed = set() if listed is None else listed
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
     countries = []
     for code in ASEAN_MEMBER_STATES:
@@ -211,7 +216,8 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words) -> 
         for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
             years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
             meta = ", ".join(filter(None, [years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
-            entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=f"init-{_anchor(r.uid)}"))
+            entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=f"init-{_anchor(r.uid)}" + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")))
+            listed.add(r.uid)
         countries.append(CountryInitiatives(country_name(code), entries))
     return InitiativeCompilation(countries, empty_message=f"No initiative was reported for this {words.subgroup} in the review period.")
 

@@ -36,6 +36,7 @@ def progress_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
     by_sub = {k: part for k, part in data.initiatives.groupby("subcluster")} if not data.initiatives.empty else {}
     empty = data.initiatives.iloc[0:0]
     several_instruments = catalog.recommendations["forum_id"].nunique() > 1
+    listed: set[str] = set()
     sections = []
     for index, cluster in enumerate(catalog.clusters.itertuples(index=False), start=1):
         members = catalog.memberships[catalog.memberships["cluster"] == cluster.cluster]
@@ -57,7 +58,7 @@ def progress_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
                 listing = recommendation_list(sub_members, catalog.recommendations, catalog.forums, None, framework=ctx.framework)
             sub_blocks = [listing, NarrativeSlot(f"subgroup-{sub.subcluster_id}", None)]
             sub_blocks += ctx.slots.take(f"subgroup/{sub.subcluster_id}")
-            sub_blocks.append(compilation(by_sub.get(sub.subcluster_id, empty), data.respondents, words))
+            sub_blocks.append(compilation(by_sub.get(sub.subcluster_id, empty), data.respondents, words, listed))
             section.children.append(Section(f"{parent.key}-{index}-{sub.position}", sub.title, level=parent.level + 2, number=f"{number}.{sub.position}" if number else "", blocks=sub_blocks))
         sections.append(section)
     return sections
