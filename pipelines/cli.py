@@ -1,4 +1,4 @@
-"""Command line of the pipeline: ``python -m pipelines build --edition afml-13`` (used by ``make report``).
+"""Command line of the pipeline: ``python -m pipelines build --edition <id>`` (used by ``make report``).
 
 A build is a Dagster run recorded in the instance under ``DAGSTER_HOME``, so it shows in the UI.
 """
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     # The Makefile sets DAGSTER_HOME; called directly, the CLI uses the same instance in the checkout.
     home = "DAGSTER_HOME"
     os.environ.setdefault(home, str(PROJECT_ROOT / (".dagster-pg" if os.environ.get("AFML_DAGSTER_PG_URL") else ".dagster")))
-    parser = argparse.ArgumentParser(prog="afml", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
     build_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")

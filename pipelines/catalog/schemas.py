@@ -24,7 +24,7 @@ class Forums(pa.DataFrameModel):
     year: Series[int] = pa.Field(ge=1967, le=2100)
     month: Series[int] = pa.Field(ge=1, le=12)
     city: Series[str]
-    country_code: Series[str] = pa.Field(isin=list(ASEAN_MEMBER_STATES))
+    country_code: Series[str] = pa.Field(isin=[*ASEAN_MEMBER_STATES, ""])  # "" where the instrument was adopted outside the region
     country_name: Series[str]
     theme: Series[str] = pa.Field(str_length={"min_value": 1})
 

@@ -101,8 +101,9 @@ def build_sections(ctx: AssemblyContext, outline) -> tuple[list[Section], list[S
         for block in spec.blocks:
             blocks += build_block(block, ctx)
         placed = ctx.slots.take(spec.slot) if spec.slot else []
-        if spec.optional and spec.slot and not placed:
-            return None
+        computed = [b for b in blocks if not isinstance(b, NarrativeSlot)]
+        if spec.optional and not placed and not computed:
+            return None  # an optional section with nothing placed or computed in it
         section = Section(
             spec.key,
             render_title(spec.title, ctx.facts, f"{outline.file}, section {spec.key!r}"),

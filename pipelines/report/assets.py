@@ -72,7 +72,7 @@ def report_document(
     narratives rendered with their live figures."""
     from pipelines.indicators.definitions import labelled
     from pipelines.report.blocks import BLOCKS
-    from pipelines.report.outline import OUTLINE_FILE, load_outline
+    from pipelines.report.outline import DEFAULT_OUTLINE, OUTLINE_FILE, load_outline
     from pipelines.report.parts.boxes import placed_boxes
     from pipelines.report.parts.source_tables import place_tables
     from pipelines.report.slots import Slots
@@ -80,7 +80,10 @@ def report_document(
     edition = paths.edition(context)
     framework = paths.framework(context)
     edition_dir = paths.edition_sources(edition.id)
-    outline = load_outline(edition_dir / OUTLINE_FILE, f"sources/editions/{edition.id}/{OUTLINE_FILE}", set(BLOCKS))
+    if (edition_dir / OUTLINE_FILE).exists():
+        outline = load_outline(edition_dir / OUTLINE_FILE, f"sources/editions/{edition.id}/{OUTLINE_FILE}", set(BLOCKS))
+    else:
+        outline = load_outline(paths.templates / DEFAULT_OUTLINE, f"templates/{DEFAULT_OUTLINE}", set(BLOCKS))
     catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
     slots = Slots.for_paper(outline.slots, list(catalog.clusters["cluster"]), list(catalog.subclusters["subcluster_id"]))
     place_tables(source_tables, slots)

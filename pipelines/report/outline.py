@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 OUTLINE_FILE = "outline.yaml"
+DEFAULT_OUTLINE = "report/outline.yaml"  # under templates/: for an edition without an outline of its own
 PARTS = ("front", "body")
 SECTION_KEYS = {"key", "title", "number", "narrative", "default", "blocks", "slot", "sections", "groups", "css_class", "toc", "optional"}
 
@@ -49,7 +50,7 @@ class SectionSpec:
     groups: str = ""  # "progress" or "listing": the framework's groups as children
     css_class: str = ""
     toc: bool = True
-    optional: bool = False  # dropped when its slot receives nothing
+    optional: bool = False  # dropped when nothing is placed in its slot and its blocks compute nothing
     children: list["SectionSpec"] = field(default_factory=list)
 
     def walk(self):

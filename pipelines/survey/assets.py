@@ -89,11 +89,16 @@ def initiatives(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_i
     framework = paths.framework(context)
     if edition.survey_of and paths.framework(edition.survey_of).id != framework.id:
         from pipelines.catalog.load import catalog_of_edition
-        from pipelines.survey.classify import classify
+        from pipelines.survey.classify import classify, classify_by_mapping
 
-        if edition.survey_of not in framework.classifications:
-            raise ValueError(f"{edition.id} takes its evidence from {edition.survey_of}, but framework {framework.id} classifies no initiative of it (classifications: in its framework.yaml)")
-        frame = classify(frame, framework.classifications[edition.survey_of], framework.mappings.get(paths.framework(edition.survey_of).id), edition.survey_of, catalog_of_edition(paths, edition.id)["cluster_memberships"], paths.root)
+        evidence_framework = paths.framework(edition.survey_of).id
+        memberships = catalog_of_edition(paths, edition.id)["cluster_memberships"]
+        if edition.survey_of in framework.classifications:
+            frame = classify(frame, framework.classifications[edition.survey_of], framework.mappings.get(evidence_framework), edition.survey_of, memberships, paths.root)
+        elif evidence_framework in framework.mappings:
+            frame = classify_by_mapping(frame, framework.mappings[evidence_framework], memberships, paths.root)
+        else:
+            raise ValueError(f"{edition.id} takes its evidence from {edition.survey_of}, but framework {framework.id} neither classifies its initiatives (classifications:) nor maps to {evidence_framework} (mappings:) in its framework.yaml")
         context.log.info(f"{frame['uid'].nunique()} initiative(s) of {edition.survey_of} classified to {frame['recommendation_ids'].nunique()} commitment(s) of {framework.id}")
     metadata = frame_metadata(frame, 20)
     if not frame.empty:

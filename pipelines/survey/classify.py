@@ -73,9 +73,28 @@ def classify(
         raise SourceError(problems)
     evidence = initiatives.drop_duplicates("uid").rename(columns={"cluster": "evidence_cluster", "subcluster": "evidence_subcluster", "recommendation_ids": "evidence_recommendation_ids"})
     classified = rows.rename(columns={"method": "classification_method", "note": "classification_note"})[["uid", "commitment_id", "classification_method", "classification_note"]]
-    classified = classified.merge(evidence, on="uid", how="left", validate="many_to_one")
-    classified["group"] = classified["commitment_id"].map(groups)
-    classified = classified.explode("group", ignore_index=True)
+    return _filed(classified.merge(evidence, on="uid", how="left", validate="many_to_one"), groups, initiatives)
+
+
+def classify_by_mapping(initiatives: pd.DataFrame, mapping_file: Path, memberships: pd.DataFrame, root: Path) -> pd.DataFrame:
+    """Without a classification file: every initiative counts for each commitment the mapping reaches
+    from what it was recorded under (method ``mapping``)."""
+    if not mapping_file.exists():
+        raise SourceError([SourceProblem(relative_name(mapping_file, root), None, "", "", "mapping file not found (mappings: in framework.yaml)")])
+    mapping = read_csv_strings(mapping_file)
+    groups = memberships.groupby("recommendation_id")["cluster"].apply(list).to_dict()
+    unknown = sorted(set(mapping["commitment_id"]) - set(groups))
+    if unknown:
+        raise SourceError([SourceProblem(relative_name(mapping_file, root), None, "commitment_id", c, "not a commitment of this framework") for c in unknown])
+    rows = [(uid, commitment) for uid, record in initiatives.drop_duplicates("uid").set_index("uid").iterrows() for commitment in sorted(reached_commitments(mapping, record))]
+    evidence = initiatives.drop_duplicates("uid").rename(columns={"cluster": "evidence_cluster", "subcluster": "evidence_subcluster", "recommendation_ids": "evidence_recommendation_ids"})
+    classified = pd.DataFrame(rows, columns=["uid", "commitment_id"]).assign(classification_method="mapping", classification_note="reached by the mapping from what the initiative was recorded under")
+    return _filed(classified.merge(evidence, on="uid", how="left"), groups, initiatives)
+
+
+def _filed(classified: pd.DataFrame, groups: dict, initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Classified initiatives filed under their commitment (as sub-group) and its group(s)."""
+    classified = classified.assign(group=classified["commitment_id"].map(groups)).explode("group", ignore_index=True)
     classified["cluster"] = classified["group"]
     classified["subcluster"] = classified["commitment_id"]
     classified["recommendation_ids"] = classified["commitment_id"]
