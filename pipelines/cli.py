@@ -1,4 +1,4 @@
-"""Command line of the pipeline: ``python -m pipelines build --edition afml-13`` (used by ``make report``).
+"""Command line of the pipeline: ``python -m pipelines build --edition <id>`` (used by ``make report``).
 
 A build is a Dagster run recorded in the instance under ``DAGSTER_HOME``, so it shows in the UI.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipelines.editions import DEFAULT_EDITION
 
 
 IN_PROGRESS = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED")
@@ -100,13 +99,13 @@ def published_fingerprint(edition_dir) -> str | None:
 def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None) -> int:
     import dagster as dg
 
-    from pipelines.editions import load_editions
     from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
 
     overrides = {k: v for k, v in {"outputs_dir": outputs, "sources_dir": sources}.items() if v}
     paths = ProjectPaths(**overrides)
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
+    edition = edition or next(iter(editions))
     if edition not in editions:
         print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
         return 2
@@ -140,30 +139,28 @@ def questionnaire(edition_id: str, target: str | None = None) -> int:
     """Write the questionnaire workbook of an edition (generated from the catalog)."""
     from pathlib import Path
 
-    from pipelines.catalog import schemas
-    from pipelines.editions import load_editions
+    from pipelines.catalog.load import catalog_of_edition
     from pipelines.settings import ProjectPaths
-    from pipelines.sourcefiles import load_validated_csv
     from pipelines.survey.questionnaire import write_questionnaire
 
     paths = ProjectPaths()
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
+    edition_id = edition_id or next(iter(editions))
     if edition_id not in editions:
         print(f"unknown edition {edition_id!r}; declared: {', '.join(editions)}", file=sys.stderr)
         return 2
     edition = editions[edition_id]
-    load = lambda name, model: load_validated_csv(paths.catalog / name, model, paths.sources.parent)  # noqa: E731
-    recommendations = load("recommendations.csv", schemas.Recommendations)
-    recommendations = edition.reviewed(recommendations)
+    catalog = catalog_of_edition(paths, edition_id)
     out = Path(target) if target else paths.edition_outputs(edition_id) / f"questionnaire-{edition_id}.xlsx"
     write_questionnaire(
         edition,
-        load("clusters.csv", schemas.Clusters),
-        load("subclusters.csv", schemas.Subclusters),
-        recommendations,
-        load("memberships.csv", schemas.Memberships),
-        load("forums.csv", schemas.Forums),
+        catalog["clusters"],
+        catalog["subclusters"],
+        edition.reviewed(catalog["recommendations"]),
+        catalog["cluster_memberships"],
+        catalog["forums"],
         out,
+        framework=paths.framework(edition_id),
     )
     print(f"questionnaire for {edition_id}: {out}")
     return 0
@@ -177,15 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     # The Makefile sets DAGSTER_HOME; called directly, the CLI uses the same instance in the checkout.
     home = "DAGSTER_HOME"
     os.environ.setdefault(home, str(PROJECT_ROOT / (".dagster-pg" if os.environ.get("AFML_DAGSTER_PG_URL") else ".dagster")))
-    parser = argparse.ArgumentParser(prog="afml", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
-    build_cmd.add_argument("--edition", default=DEFAULT_EDITION)
+    build_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
     build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
     build_cmd.add_argument("--sources", default=None, help="sources folder (default: sources/ in the checkout)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild even when code and inputs are unchanged")
     questionnaire_cmd = commands.add_parser("questionnaire", help="write the questionnaire workbook of an edition")
-    questionnaire_cmd.add_argument("--edition", default=DEFAULT_EDITION)
+    questionnaire_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
     questionnaire_cmd.add_argument("--output", default=None, help="file to write (default: outputs/<edition>/questionnaire-<edition>.xlsx)")
     args = parser.parse_args(argv)
     if args.command == "build":

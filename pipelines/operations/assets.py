@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from pipelines.operations.publishing import build_dir_for_run, publish
+from pipelines.operations.publishing import publish
 from pipelines.partitions import edition_partitions
 from pipelines.settings import ProjectPaths
 
@@ -19,12 +19,10 @@ class PublishConfig(dg.Config):
 def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.MaterializeResult:
     """data/datapackage.json: a Frictionless Data Package describing every published data file (fields,
     types, titles, units), so reviewers' tools can read and validate the exports."""
-    from pipelines.editions import load_editions
     from pipelines.operations.datapackage import write_datapackage
 
-    edition = load_editions(paths.sources)[context.partition_key]
-    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
-    target = write_datapackage(data, edition.title)
+    data = paths.build_dir(context) / "data"
+    target = write_datapackage(data, paths.edition(context).title)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(target.relative_to(paths.outputs.parent)))})
 
 
@@ -33,7 +31,7 @@ def published_report(context: dg.AssetExecutionContext, config: PublishConfig, p
     """Switches ``outputs/<edition>/latest`` (and report.pdf, report.html, data/ through it) to this run's
     build in one atomic step. A failed or killed build never gets here, so the last good report stays."""
     edition_dir = paths.edition_outputs(context.partition_key)
-    build_dir = build_dir_for_run(edition_dir, context.run.run_id)
+    build_dir = paths.build_dir(context)
     publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run.run_id, "edition": context.partition_key})
     return dg.MaterializeResult(metadata={"build": build_dir.name, "published": dg.MetadataValue.path(str((edition_dir / "latest").relative_to(paths.outputs.parent)))})
 

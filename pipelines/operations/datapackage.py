@@ -83,15 +83,19 @@ def _sidecar_fields(sidecar: dict) -> dict[str, tuple[str, str, str]]:
     return fields
 
 
-def _known_fields() -> dict[str, tuple[str, str, str]]:
-    from pipelines.indicators.definitions import INDICATORS
+def _known_fields(data_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """Column descriptions shared by several files: the survey data model, and the indicator
+    definitions in the framework's words (as written to indicators.json by the same build)."""
+    from pipelines.indicators.long_form import UNITS
     from pipelines.survey.model import INITIATIVE_FIELDS, RESPONDENT_FIELDS
 
     known = {name: (title, text, "") for name, (title, text) in GENERIC_FIELDS.items()}
     for field in RESPONDENT_FIELDS + INITIATIVE_FIELDS:
         known[field.name] = (field.label, field.help, "")
-    for indicator in INDICATORS:
-        known[indicator.name] = (indicator.label, indicator.description, {"count": "number", "share": "percent"}.get(indicator.kind, ""))
+    definitions = data_dir / "indicators.json"
+    if definitions.exists():
+        for indicator in json.loads(definitions.read_text(encoding="utf-8")).get("definitions", []):
+            known[indicator["name"]] = (indicator["label"], indicator["description"], UNITS.get(indicator["kind"], ""))
     return known
 
 
@@ -101,7 +105,7 @@ def _resource_name(relative: str) -> str:
 
 def describe(data_dir: Path, title: str) -> dict:
     """The data package descriptor of every file under ``data_dir`` (sorted, so the bytes are stable)."""
-    known = _known_fields()
+    known = _known_fields(data_dir)
     resources = []
     for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and p.name != PACKAGE_FILE):
         relative = path.relative_to(data_dir).as_posix()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.report.jinja_env import make_environment
+from pipelines.shared.jinja_env import make_environment
 from pipelines.survey.validate import IntakeResult
 from pipelines.tables.export import write_csv
 

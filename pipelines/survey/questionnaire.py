@@ -14,29 +14,33 @@ import pandas as pd
 
 from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
 from pipelines.editions import Edition
+from pipelines.frameworks import Framework
 from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SCOPES, SOURCES, STATUSES
 
 INITIATIVE_ROWS = 200  # rows prepared with drop-downs
 
 
-def _instructions(edition: Edition) -> list[str]:
+def _instructions(edition: Edition, framework: Framework) -> list[str]:
+    words = framework.vocabulary
     return [
-        f"Questionnaire for the AFML progress review — edition {edition.id}",
+        f"Questionnaire for the {framework.short_title} progress review — edition {edition.id}",
         "",
         f"Please report initiatives implemented between {edition.review_start:%B %Y} and {edition.review_end:%B %Y}",
-        "that contribute to the recommendations of the ASEAN Forums on Migrant Labour.",
+        f"that contribute to the {framework.title[:1].lower() + framework.title[1:]}.",
         "",
         "1. Fill in the Respondent sheet (one answer per line). Keep the Respondent ID you were given.",
         "2. Describe each initiative on its own line of the Initiatives sheet. Use the drop-down lists.",
-        "3. The Recommendations sheet lists the recommendations by cluster and sub-cluster, with their IDs.",
+        f"3. The {words.Commitments} sheet lists the {words.commitments} by {words.group} and {words.subgroup}, with their IDs.",
         "4. Send the file back as it is (do not rename sheets). A later file from you replaces the earlier one.",
         "",
         "Every problem found in your answers is listed in a validation report that the review team sends back.",
     ]
 
 
-def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: pd.DataFrame, recommendations: pd.DataFrame, memberships: pd.DataFrame, forums: pd.DataFrame, target: Path, prefill: dict | None = None, initiatives: list[dict] | None = None) -> Path:
-    """Write the workbook; ``prefill`` and ``initiatives`` fill it in (used for demo data and tests)."""
+def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: pd.DataFrame, recommendations: pd.DataFrame, memberships: pd.DataFrame, forums: pd.DataFrame, target: Path, prefill: dict | None = None, initiatives: list[dict] | None = None, framework: Framework | None = None) -> Path:
+    """Write the workbook; ``prefill`` and ``initiatives`` fill it in (used for demo data and tests).
+    The framework (by default the edition's, read from sources/) gives the words: what a commitment
+    and a group are called."""
     import datetime as dt
 
     from openpyxl import Workbook
@@ -50,7 +54,13 @@ def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: p
     workbook = Workbook()
     info = workbook.active
     info.title = "Instructions"
-    for line in _instructions(edition):
+    if framework is None:
+        from pipelines.frameworks import load_framework
+        from pipelines.settings import ProjectPaths
+
+        framework = load_framework(ProjectPaths().sources, edition.framework)
+    words = framework.vocabulary
+    for line in _instructions(edition, framework):
         info.append([line])
     info["A1"].font = Font(bold=True, size=14)
     info.column_dimensions["A"].width = 110
@@ -117,8 +127,8 @@ def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: p
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{last}")
 
-    reference = workbook.create_sheet("Recommendations", 3)
-    reference.append(["Cluster", "Sub-cluster", "Recommendation ID", "Forum", "No.", "Text"])
+    reference = workbook.create_sheet(words.Commitments[:31], 3)
+    reference.append([words.Group, words.Subgroup, f"{words.Commitment} ID", words.Instrument, "No.", "Text"])
     for cell in reference[1]:
         cell.font = bold
     ordinals = dict(zip(forums["forum_id"], forums["ordinal"]))
@@ -128,13 +138,13 @@ def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: p
         if m.recommendation_id not in recs.index:
             continue
         rec = recs.loc[m.recommendation_id]
-        reference.append([m.cluster, f"{m.subcluster_id} – {titles[m.subcluster_id]}", m.recommendation_id, f"{ordinals[rec['forum_id']]} AFML", int(rec["number"]), rec["text"]])
+        reference.append([m.cluster, f"{m.subcluster_id} – {titles[m.subcluster_id]}", m.recommendation_id, f"{ordinals[rec['forum_id']]} {framework.short_title}", int(rec["number"]), rec["text"]])
     reference.column_dimensions["F"].width = 120
 
     fixed = dt.datetime(2000, 1, 1)
     workbook.properties.created = workbook.properties.modified = fixed
     workbook.properties.creator = "AFML progress-review pipeline"
-    workbook.properties.title = f"AFML progress review questionnaire ({edition.id})"
+    workbook.properties.title = f"{framework.short_title} progress review questionnaire ({edition.id})"
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)
     normalise_zip_times(target)

@@ -141,7 +141,7 @@ def test_csv_export_of_a_malicious_cell_is_inert(tmp_path):
 
 
 def test_a_group_total_closes_its_own_group_and_shows_the_computed_shares():
-    from pipelines.tables.present import present
+    from pipelines.report.present import present
 
     table = present(load_all()["table06_mrc_outreach"])
     texts = [[c.text for c in row] for row in table.rows]
@@ -152,7 +152,7 @@ def test_a_group_total_closes_its_own_group_and_shows_the_computed_shares():
 
 
 def test_transposed_tables_print_computed_totals_and_shares():
-    from pipelines.tables.present import present
+    from pipelines.report.present import present
 
     table = present(load_all()["table01_outflow"])
     rows = {row[0].text: [c.text for c in row[1:]] for row in table.rows}

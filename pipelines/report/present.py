@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.report.document import Cell, Table
+from pipelines.report.document import Cell, Figure, Table
 from pipelines.tables import values
 from pipelines.tables.load import IS_TOTAL, ROW_KEY, SourceTable
 
@@ -206,6 +206,36 @@ def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
     rows = frames.pop("rows")
     spec = dataclasses.replace(table.spec, display=display | {"notes": list(display.get("notes", [])) + notes})
     return dataclasses.replace(table, spec=spec, rows=rows, summaries=frames)
+
+
+def present_figure(table: SourceTable) -> Figure:
+    """A source table drawn as a chart, as its YAML ``display.figure`` block says: ``chart: bars``,
+    ``label`` and ``value`` columns, ``title`` (inside the chart), ``caption``, ``data_caption``,
+    ``headers`` of the data table, ``alt`` (``{labels}`` lists the bars) and the value ``format``."""
+    from markupsafe import Markup
+
+    from pipelines import formatting
+    from pipelines.report import charts
+
+    spec = table.spec.display.get("figure") or {}
+    missing = [k for k in ("label", "value", "caption") if k not in spec]
+    if missing or spec.get("chart", "bars") != "bars":
+        raise ValueError(f"{table.file}: display.figure needs label, value and caption, and chart: bars (missing: {', '.join(missing) or 'none'})")
+    rows = table.rows[~table.rows[IS_TOTAL]]
+    labels = list(rows[spec["label"]])
+    numbers = [float(v) if not isinstance(v, str) else 0.0 for v in rows[spec["value"]]]
+    svg = charts.horizontal_bars(labels, numbers, spec.get("title", spec["caption"]), annotate_format=spec.get("format", "{:.1f}"))
+    headers = spec.get("headers", [spec["label"], spec["value"]])
+    data = Table(key=f"{table.spec.id}-data", caption=spec.get("data_caption", spec["caption"]), columns=list(headers), rows=[[Cell(c, header=True), Cell(formatting.number(v), numeric=True)] for c, v in zip(labels, numbers)], numeric_columns={1})
+    return Figure(
+        key=table.spec.id,
+        caption=spec["caption"],
+        svg=Markup(svg),
+        alt=str(spec.get("alt", spec["caption"])).replace("{labels}", formatting.join_words(labels)),
+        source=table.spec.source,
+        notes=list(table.spec.display.get("notes", [])),
+        data=data,
+    )
 
 
 def present(table: SourceTable) -> Table:

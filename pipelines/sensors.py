@@ -65,10 +65,10 @@ def survey_sensor(edition_id: str, job_name: str, settle_seconds: float = SETTLE
         job_name=job_name,
         minimum_interval_seconds=15,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description=f"Rebuilds {edition_id} once when a file of sources/editions/{edition_id}/survey/ is added, changed or deleted.",
+        description=f"Rebuilds {edition_id} once when a file of its survey folder is added, changed or deleted.",
     )
     def _sensor(context: dg.SensorEvaluationContext, paths: ProjectPaths):
-        folder = paths.edition_sources(edition_id) / "survey"
+        folder = paths.survey_dir(edition_id)
         if not context.cursor:
             # First evaluation: what is already there is the baseline (make report built it);
             # from now on, changes start builds. The weekly schedule covers anything missed.

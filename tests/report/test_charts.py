@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pipelines.indicators import charts
+from pipelines.report import charts
 
 
 def test_same_data_gives_the_same_svg_bytes():
