@@ -101,7 +101,8 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
     from pipelines.survey.feedback import write_validation_reports
 
     build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
-    written = write_validation_reports(survey_intake, build_dir / "validation", paths.templates, context.partition_key)
+    edition = load_editions(paths.sources)[context.partition_key]
+    written = write_validation_reports(survey_intake, build_dir / "validation", paths.templates, context.partition_key, edition)
     return dg.MaterializeResult(metadata={"reports": len(written) // 2})
 
 

@@ -84,6 +84,12 @@ def _headers() -> dict[str, tuple[str, str]]:
     return table
 
 
+def _is_option_column(header: str, known: dict[str, tuple[str, str]]) -> bool:
+    """``initiative/recommendation_ids/afml05-08`` (or its label form): one 0/1 column per option."""
+    head = header.rsplit("/", 1)[0].strip().lower() if "/" in header else ""
+    return known.get(head) == ("initiative", "recommendation_ids")
+
+
 def _map_headers(headers: list[str], notes: list[str], system: set[str]) -> dict[str, tuple[str, str]]:
     """Headers -> (record, field); unknown ones noted with the nearest known header."""
     known = _headers()
@@ -92,7 +98,7 @@ def _map_headers(headers: list[str], notes: list[str], system: set[str]) -> dict
         key = header.strip().lower()
         if key in known:
             mapped[header] = known[key]
-        elif header in system or header.startswith("_") or header.count("/") >= 2 or re.fullmatch(rf"{REPEAT}/recommendation_ids/.+", header):
+        elif header in system or header.startswith(("_", "SET-OF-")) or _is_option_column(header, known):
             continue  # platform columns, and the 0/1 column per option of a multiple choice
         elif header:
             unknown.append(header)

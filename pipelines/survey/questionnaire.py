@@ -190,12 +190,12 @@ def _initiatives_sheet(sheet, messages: Messages, titles: dict[str, str], initia
         head.font = Font(bold=True, color="FFFFFF")
         head.fill = PatternFill("solid", fgColor=HEADER)
         head.alignment = Alignment(wrap_text=True, vertical="top")
-        if column.number > 1 or column.field == "initiative_id":
-            continue  # one hint over all the recommendation columns; the number needs none
-        hint = sheet.cell(row=2, column=index, value=help_text)
-        hint.font = Font(italic=True, size=8)
+        hint = sheet.cell(row=2, column=index)
         hint.fill = PatternFill("solid", fgColor=LOCKED_FILL)
-        hint.alignment = Alignment(wrap_text=True, vertical="top")
+        if column.number <= 1 and column.field != "initiative_id":  # one hint over all the recommendation columns; the number needs none
+            hint.value = help_text
+            hint.font = Font(italic=True, size=8)
+            hint.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[letter].width = column.width
         cells = f"{letter}{F.FIRST_ROW}:{letter}{last}"
         if column.field == "initiative_id":
