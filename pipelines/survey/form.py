@@ -59,9 +59,9 @@ def initiative_columns() -> list[Column]:
         Column("end_year", 11),
         Column("status", 14, "status"),
         Column("gender_responsive", 14, "gender_responsive"),
-        Column("target_group", 24),
-        Column("partners", 24),
-        Column("evidence_link", 28),
+        Column("target_group", 20),
+        Column("partners", 20),
+        Column("evidence_link", 24),
     ]
 
 

@@ -33,14 +33,17 @@ def _lines_height(text: str, width: float, points: float = 15.0) -> float:
     return max(points, lines * points)
 
 
-def _page_setup(sheet, messages: Messages, landscape: bool, title_rows: str | None = None, pages_wide: int = 1) -> None:
-    """A4, fitted to the page width (the wide Initiatives sheet: to two pages), page numbers and the
-    translation notice in the footer."""
+def _page_setup(sheet, messages: Messages, landscape: bool, title_rows: str | None = None, scale: int | None = None) -> None:
+    """A4, fitted to the page width (or, for the wide Initiatives sheet, a fixed scale so that its page
+    break falls between column groups), page numbers and the translation notice in the footer."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = pages_wide
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if scale:
+        sheet.page_setup.scale = scale
+    else:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = False
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     sheet.page_margins.top = sheet.page_margins.bottom = 0.7
@@ -175,9 +178,11 @@ def _respondent_sheet(sheet, messages: Messages, prefill: dict) -> None:
 
 
 def _initiatives_sheet(sheet, messages: Messages, titles: dict[str, str], initiatives: list[dict]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.worksheet.pagebreak import Break
 
     columns = F.initiative_columns()
+    box = Border(*(Side(style="thin", color="B7C3D0"),) * 4)
     last = max(INITIATIVE_ROWS, len(initiatives) + 50) + F.HEADER_ROWS
     letters = {}
     choices = F.coded_choices(messages)
@@ -233,6 +238,7 @@ def _initiatives_sheet(sheet, messages: Messages, titles: dict[str, str], initia
                 cell.alignment = Alignment(horizontal="center", vertical="top")
                 continue
             cell.protection = Protection(locked=False)
+            cell.border = box
             cell.alignment = Alignment(wrap_text=column.field in ("title", "description", "target_group", "partners", "evidence_link"), vertical="top")
             if column.field not in ("start_year", "end_year"):
                 cell.number_format = "@"  # text: ids keep their leading zeros
@@ -240,6 +246,9 @@ def _initiatives_sheet(sheet, messages: Messages, titles: dict[str, str], initia
             if value not in ("", None):
                 cell.value = int(value) if column.field in ("start_year", "end_year") and str(value).isdigit() else value
     sheet.freeze_panes = f"C{F.FIRST_ROW}"
+    sheet.print_options.gridLines = True  # a printed blank form shows the boxes to write in
+    sheet.print_title_cols = "A:A"  # the initiative's number on every printed page
+    sheet.col_breaks.append(Break(id=[c.field for c in columns].index("subcluster") + 1))  # printed: recommendations onwards on a second page
     _protect(sheet)
     sheet.print_area = f"A1:{F.column_letter(len(columns))}{F.FIRST_ROW + max(PRINTED_ROWS, len(initiatives) + 5) - 1}"
 
@@ -312,7 +321,7 @@ def write_questionnaire(
     _recommendations_sheet(reference, messages, catalog, titles)
     _page_setup(info, messages, landscape=False)
     _page_setup(respondent, messages, landscape=False)
-    _page_setup(sheet, messages, landscape=True, title_rows="1:2", pages_wide=2)
+    _page_setup(sheet, messages, landscape=True, title_rows="1:2", scale=58)
     _page_setup(reference, messages, landscape=False, title_rows="2:2")
     workbook.security = WorkbookProtection(lockStructure=True)  # no password: sheets cannot be renamed, moved or deleted
     workbook.active = 1 if prefill else 0
