@@ -268,7 +268,8 @@ def is_form_csv(headers: list[str]) -> bool:
     if "KEY" in headers and "SubmissionDate" in headers:
         return True
     known = _headers()
-    return "_uuid" in headers and not any("/" in h for h in headers) and any(h.strip().lower() in known for h in headers)
+    xml_names = (f"{GROUP}/", f"{REPEAT}/")
+    return "_uuid" in headers and any(h.strip().lower() in known and not h.startswith(xml_names) for h in headers)
 
 
 def read_form_csv(frame: pd.DataFrame, result) -> None:

@@ -2,7 +2,10 @@
 
 Layouts (recognised by their content, not their name):
 
-- ``workbook``: the questionnaire XLSX filled in by one respondent (sheets Respondent, Initiatives);
+- ``questionnaire``, ``kobo_form_xlsx``, ``kobo_form_csv``, ``odk_zip``, ``odk_csv``: the protected
+  questionnaire workbook (any language) and the KoboToolbox / ODK Central exports of its XLSForm, read
+  by :mod:`pipelines.survey.form_readers`;
+- ``workbook``: the first questionnaire XLSX filled in by one respondent (sheets Respondent, Initiatives);
 - ``kobo_csv``: a consolidated CSV export of the online form (KoboToolbox style: ``group/field``
   headers, ``_uuid`` and ``_submission_time``; a submission with several initiatives spans several
   rows sharing its ``_uuid``);

@@ -195,3 +195,20 @@ def test_an_odk_central_submissions_zip_goes_through_intake(tmp_path, edition, f
     assert result.problems.empty and result.quarantine.empty  # 0 rows lost
     assert result.initiatives["uid"].tolist() == ["KHM-K:1", "KHM-K:2", "VNM-V:1"]
     assert result.initiatives["sheet"].tolist() == [f"{form_id}-initiative.csv"] * 3
+
+
+def test_a_kobotoolbox_csv_with_label_headers_keeps_its_respondents(tmp_path, edition, form_catalog, catalogue):
+    """Kobo's CSV export holds the main table only; with labels (and group labels) as headers."""
+    id_ = load("id")
+    fields = _form_fields(edition, form_catalog)["respondent"]
+    group = id_("form.group.respondent")
+    header = [f"{group}/{id_(f'respondent.{n}.label')}" for n in fields] + ["_uuid", "_submission_time"]
+    respondent = _answers(form_catalog)[0][0]
+    coded = {"country", "constituency", "language"}
+    row = [_label(id_, n, respondent[n]) if n in coded else respondent[n] for n in fields] + ["u-1", "2020-07-01T00:00:00"]
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    (folder / "kobo.csv").write_text(",".join(header) + "\n" + ",".join(f'"{v}"' for v in row) + "\n", encoding="utf-8")
+    result = run_intake(folder, tmp_path, catalogue)
+    assert result.files["layout"].item() == "kobo_form_csv" and result.problems.empty
+    assert result.respondents[["respondent_id", "country", "constituency", "language"]].values.tolist() == [["KHM-K", "KHM", "workers", "vi"]]
