@@ -271,7 +271,7 @@ def _recommendations_sheet(sheet, messages: Messages, catalog: F.Catalog, titles
         current = sheet.max_row
         for cell in sheet[current]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[current].height = max(_lines_height(row.text, widths["F"] * 1.25, 12), _lines_height(row.subcluster, widths["B"] * 1.25, 12)) + 2
+        sheet.row_dimensions[current].height = max(_lines_height(row.text, widths["F"] * 1.5, 11.5), _lines_height(row.subcluster, widths["B"] * 1.5, 11.5)) + 2
         for cell in sheet[current]:
             cell.font = Font(size=9)
     for letter, width in widths.items():
