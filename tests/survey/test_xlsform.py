@@ -212,3 +212,11 @@ def test_a_kobotoolbox_csv_with_label_headers_keeps_its_respondents(tmp_path, ed
     result = run_intake(folder, tmp_path, catalogue)
     assert result.files["layout"].item() == "kobo_form_csv" and result.problems.empty
     assert result.respondents[["respondent_id", "country", "constituency", "language"]].values.tolist() == [["KHM-K", "KHM", "workers", "vi"]]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_question_labels_are_distinct_so_label_headers_map_to_one_field(language):
+    messages = load(language)
+    labels = [messages(f"respondent.{n}.label") for n in F.RESPONDENT_QUESTIONS]
+    labels += [messages("initiative.recommendation_ids.form_label" if c.number else f"{c.key}.label") for c in F.initiative_columns() if c.number <= 1]
+    assert len({label.lower() for label in labels}) == len(labels)
