@@ -31,15 +31,15 @@ def _translated(row: dict, column: str, key: str | None, languages: list[Message
 
 
 def survey_rows(edition: Edition, languages: list[Messages]) -> list[dict]:
-    intro = {"start": languages[0].month_year(edition.review_start), "end": languages[0].month_year(edition.review_end)}
     rows = [
         {"type": "start", "name": "start"},
         {"type": "end", "name": "end"},
-        _translated({"type": "note", "name": "intro"}, "label", "intro", languages, **intro),
+        {"type": "note", "name": "intro"},
         _translated({"type": "begin_group", "name": GROUP}, "label", "form.group.respondent", languages),
     ]
-    for messages in languages[1:]:  # each language writes the dates its own way
-        rows[2][f"label::{messages.xlsform_language}"] = messages("intro", start=messages.month_year(edition.review_start), end=messages.month_year(edition.review_end))
+    for messages in languages:  # each language writes the dates its own way; an unreviewed one says so
+        text = messages("intro", start=messages.month_year(edition.review_start), end=messages.month_year(edition.review_end))
+        rows[2][f"label::{messages.xlsform_language}"] = "\n\n".join(filter(None, [text, messages.review_note()]))
     for name in F.RESPONDENT_QUESTIONS:
         row = {"type": TYPES.get(name, "text"), "name": name, "required": "yes" if name in ("respondent_id", "organisation", "country", "constituency") else ""}
         _translated(row, "label", f"respondent.{name}.label", languages)

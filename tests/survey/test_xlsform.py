@@ -53,6 +53,9 @@ def test_every_question_and_choice_is_labelled_in_every_language(edition, form_c
             if any(k.startswith("hint::") for k in row):
                 assert all(row.get(f"hint::{n}") for n in names), row["name"]
     assert all(all(row.get(f"label::{n}") for n in names) for row in sheets["choices"])
+    intro = next(row for row in sheets["survey"] if row["name"] == "intro")
+    for code in LANGUAGES:
+        assert (load(code)("notice.unreviewed") in intro[f"label::{load(code).xlsform_language}"]) == (not load(code).reviewed)
     types = {row["name"]: row["type"] for row in sheets["survey"] if row.get("name")}
     assert types["subcluster"] == "select_one subcluster" and types["recommendation_ids"] == "select_multiple recommendation"
     assert not {"source", "submission_time"} & set(types)
