@@ -59,6 +59,12 @@ def report_groups(result: IntakeResult) -> dict[str, pd.DataFrame]:
     return dict(sorted(groups.items()))
 
 
+def sheet_reference(sheet: str) -> str:
+    """A sheet's name as Excel's Go To box takes it: ``Initiatives``, ``'Sáng kiến'`` (quoted when it
+    holds anything but letters, digits and underscores)."""
+    return sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
+
+
 def fix_key(column: str, reason: str) -> str:
     """The message telling the respondent what to change, for a problem of the pipeline."""
     for field, pattern, key in FIXES:
@@ -95,7 +101,7 @@ def respondent_lines(problems: pd.DataFrame, result: IntakeResult, messages: Mes
     for p in ordered.sort_values(["_kind", "file", "row", "_order"], kind="stable").itertuples(index=False):
         layout = layouts.get(p.file, "")
         cell = F.cell_of(layout, p.record, p.column, int(p.row)) if layout in WORKBOOK_LAYOUTS else ""
-        where = f"{p.sheet}!{cell}" if cell else messages("report.where.question", question=_question(messages, p.record, p.column))
+        where = f"{sheet_reference(p.sheet)}!{cell}" if cell else messages("report.where.question", question=_question(messages, p.record, p.column))
         if p.record == "initiative":
             record = data.get((p.file, p.sheet, int(p.row), "initiative"), {})
             initiative = f"{record.get('initiative_id', '')}. {record.get('title', '') or messages('report.untitled')}".strip()
