@@ -63,10 +63,10 @@ def _headers() -> dict[str, tuple[str, str]]:
     """Every header an export of the form may carry (lower case) -> (record, field): XML names with
     ``/`` or ``-`` group paths, and question labels of every language, with or without group label."""
     table: dict[str, tuple[str, str]] = {}
-    for name in F.RESPONDENT_QUESTIONS:
+    for name in RESPONDENT_COLUMNS:  # every field of the data model, also those the form does not ask
         for header in (name, f"{GROUP}/{name}", f"{GROUP}-{name}"):
             table[header.lower()] = ("respondent", name)
-    for name in dict.fromkeys(c.field for c in F.initiative_columns()):
+    for name in INITIATIVE_COLUMNS:
         for header in (name, f"{REPEAT}/{name}", f"{REPEAT}-{name}"):
             table[header.lower()] = ("initiative", name)
     for language in LANGUAGES:
