@@ -50,6 +50,7 @@ RESPONDENT_FIELDS = [
     Field("country", "Member State", "ASEAN Member State of the organization.", required=True, choices=ASEAN_MEMBER_STATES, kind="choice"),
     Field("constituency", "Constituency", "Which kind of stakeholder the organization is.", required=True, choices=CONSTITUENCIES, kind="choice"),
     Field("submission_time", "Submission time", "Filled in automatically by online forms (ISO 8601, UTC).", kind="datetime"),
+    Field("language", "Language", "Language of the questionnaire and of the validation report sent back (en, id, vi; English when empty)."),
 ]
 
 INITIATIVE_FIELDS = [

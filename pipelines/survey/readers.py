@@ -2,7 +2,10 @@
 
 Layouts (recognised by their content, not their name):
 
-- ``workbook``: the questionnaire XLSX filled in by one respondent (sheets Respondent, Initiatives);
+- ``questionnaire``, ``kobo_form_xlsx``, ``kobo_form_csv``, ``odk_zip``, ``odk_csv``: the protected
+  questionnaire workbook (any language) and the KoboToolbox / ODK Central exports of its XLSForm, read
+  by :mod:`pipelines.survey.form_readers`;
+- ``workbook``: the first questionnaire XLSX filled in by one respondent (sheets Respondent, Initiatives);
 - ``kobo_csv``: a consolidated CSV export of the online form (KoboToolbox style: ``group/field``
   headers, ``_uuid`` and ``_submission_time``; a submission with several initiatives spans several
   rows sharing its ``_uuid``);
@@ -26,15 +29,16 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.sourcefiles import SourceProblem
+from pipelines.survey import form_readers
 from pipelines.survey.model import INITIATIVE_COLUMNS, RESPONDENT_COLUMNS, field_by_label
 
-MAX_FILE_BYTES = {".xlsx": 20 * 1024 * 1024, ".csv": 1024 * 1024 * 1024}  # a questionnaire is a few hundred kB
+MAX_FILE_BYTES = {".xlsx": 20 * 1024 * 1024, ".csv": 1024 * 1024 * 1024, ".zip": 200 * 1024 * 1024}  # a questionnaire is a few hundred kB
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # guards against zip bombs before openpyxl sees the file
 MAX_ZIP_MEMBERS = 2000
 MAX_ROWS = 2_000_000
 IGNORED_PREFIXES = ("~$", ".~lock", ".")  # editor lock files and hidden files
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", "#")
-ACCEPTED_SUFFIXES = (".xlsx", ".csv")
+ACCEPTED_SUFFIXES = (".xlsx", ".csv", ".zip")  # .zip: ODK Central submissions.csv.zip
 KOBO_SYSTEM = {"_id", "_uuid", "_submission_time", "_validation_status", "_status", "_submitted_by", "__version__", "_index", "_parent_index", "_parent_table_name", "_notes", "_tags", "start", "end", "today", "deviceid", "meta/instanceID", "formhub/uuid", "_xform_id_string"}
 
 
@@ -112,6 +116,8 @@ def read_file(path: Path, display_name: str) -> FileRead:
     try:
         if path.suffix.lower() == ".xlsx":
             _read_xlsx(data, result)
+        elif path.suffix.lower() == ".zip":
+            form_readers.read_odk_zip(data, result)
         else:
             _read_csv(data, result)
     except Exception as exc:  # an unreadable file is a structural failure, reported with its name
@@ -126,7 +132,9 @@ def _read_csv(data: bytes, result: FileRead) -> None:
     if len(frame) > MAX_ROWS:
         raise ValueError(f"more than {MAX_ROWS} rows")
     headers = list(frame.columns)
-    if "_uuid" in headers or any("/" in h for h in headers):
+    if form_readers.is_form_csv(headers):  # ODK Central root table, Kobo export with label headers
+        form_readers.read_form_csv(frame, result)
+    elif "_uuid" in headers or any("/" in h for h in headers):
         result.layout = "kobo_csv"
         _records_from_kobo(frame, result, sheet="")
     elif "initiative_id" in headers and "title" in headers:
@@ -215,7 +223,11 @@ def _read_xlsx(data: bytes, result: FileRead) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         names = workbook.sheetnames
-        if "Respondent" in names and "Initiatives" in names:
+        if form_readers.is_questionnaire(workbook):  # the protected questionnaire, in any language
+            form_readers.read_questionnaire(workbook, result)
+        elif form_readers.is_form_export(workbook):  # a KoboToolbox export of the XLSForm
+            form_readers.read_form_export_xlsx(workbook, result)
+        elif "Respondent" in names and "Initiatives" in names:
             result.layout = "workbook"
             _read_questionnaire(workbook, result)
         elif any(n.lower() in ("initiatives", "initiative") for n in names) and len(names) >= 2:
