@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
 from pipelines.survey.i18n import LANGUAGES, Messages
-from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, STATUSES
+from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SCOPES, STATUSES
 
 FORM_ID = "afml_questionnaire"
 FORM_VERSION = "2"
@@ -62,6 +62,9 @@ def initiative_columns() -> list[Column]:
         Column("target_group", 20),
         Column("partners", 20),
         Column("evidence_link", 24),
+        # Rarely needed, so last: an initiative of an ASEAN body or regional network (no Member State).
+        Column("scope", 20, "scope"),
+        Column("regional_actor", 22),
     ]
 
 
@@ -118,6 +121,7 @@ def coded_choices(messages: Messages) -> dict[str, dict[str, str]]:
         "language": {c: messages(f"language.{c}") for c in LANGUAGES},
         "status": {c: messages(f"choice.status.{c}") for c in STATUSES},
         "gender_responsive": {c: messages(f"choice.gender_responsive.{c}") for c in GENDER},
+        "scope": {c: messages(f"choice.scope.{c}") for c in SCOPES},
     }
 
 

@@ -55,7 +55,7 @@ def coded(list_name: str, value: str) -> str:
     return _choice_codes().get(list_name, {}).get(value.strip().lower(), value)
 
 
-CHOICE_FIELDS = {"country": "country", "constituency": "constituency", "language": "language", "status": "status", "gender_responsive": "gender_responsive"}
+CHOICE_FIELDS = {"country": "country", "constituency": "constituency", "language": "language", "status": "status", "gender_responsive": "gender_responsive", "scope": "scope"}
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from pipelines.survey.i18n import LANGUAGES, Messages, load
 
 YEAR = ". >= 1950 and . <= 2100"
 END_YEAR = f"{YEAR} and (string-length(${{start_year}}) = 0 or . >= ${{start_year}})"
-TYPES = {"country": "select_one country", "constituency": "select_one constituency", "language": "select_one language", "status": "select_one status", "gender_responsive": "select_one gender_responsive"}
+TYPES = {"country": "select_one country", "constituency": "select_one constituency", "language": "select_one language", "status": "select_one status", "gender_responsive": "select_one gender_responsive", "scope": "select_one scope"}
 
 
 def _translated(row: dict, column: str, key: str | None, languages: list[Messages], **values) -> dict:
@@ -74,7 +74,7 @@ def survey_rows(edition: Edition, languages: list[Messages]) -> list[dict]:
 def choice_rows(catalog: F.Catalog, languages: list[Messages]) -> list[dict]:
     """Fixed lists labelled in every language; catalog lists in their official English."""
     rows = []
-    for list_name in ("country", "constituency", "language", "status", "gender_responsive"):
+    for list_name in ("country", "constituency", "language", "status", "gender_responsive", "scope"):
         labels = {m.xlsform_language: F.coded_choices(m)[list_name] for m in languages}
         for code in labels[languages[0].xlsform_language]:
             rows.append({"list_name": list_name, "name": code} | {f"label::{lang}": choices[code] for lang, choices in labels.items()})

@@ -67,9 +67,13 @@ def test_regional_initiatives_count_for_the_cluster_but_not_per_country(afml13, 
     pd.testing.assert_frame_equal(cluster_by_country(initiatives, catalog["clusters"]), cluster_by_country(national, catalog["clusters"]))
 
 
-def test_compilation_lists_asean_level_after_the_member_states(afml13):
+def test_compilation_lists_asean_level_after_the_member_states(afml13, edition):
+    from pipelines.frameworks import load_framework
+    from tests.conftest import SOURCES
+
+    words = load_framework(SOURCES, edition.framework).vocabulary
     part = afml13.initiatives[afml13.initiatives["subcluster"] == "J1"]
-    groups = [c.country for c in compilation(part, afml13.respondents).countries]
+    groups = [c.country for c in compilation(part, afml13.respondents, words).countries]
     assert groups[-1] == ASEAN_LEVEL and groups.count(ASEAN_LEVEL) == 1
     assert len(groups) > 1  # Viet Nam's own entry comes first
 

@@ -147,7 +147,7 @@ def test_a_kobotoolbox_export_with_vietnamese_labels_goes_through_intake(tmp_pat
             for n in fields["initiative"]:
                 if n == "initiative_id":
                     continue
-                value = initiative[n]
+                value = initiative.get(n, "")
                 if n in coded and value:
                     value = _label(vi, coded[n], value)
                 elif n == "cluster":
