@@ -13,7 +13,8 @@ from pathlib import Path
 from pipelines.editions import Edition
 from pipelines.report.document import Box, Numbering, Prose, Section
 from pipelines.report.model import Catalog, Document
-from pipelines.report.narrative import Narrative, render_narrative
+from pipelines.report.narrative import Narrative, NarrativeError, render_narrative
+from pipelines.report.placements import check_placements
 
 
 @dataclass
@@ -41,19 +42,27 @@ class AssemblyContext:
 
 
 def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict) -> None:
+    """Render every narrative; the problems of all of them are raised together at the end."""
+    problems = []
     for top in sections:
         for section in top.walk():
             rendered = []
             for block in section.blocks:
-                if isinstance(block, Box) and isinstance(block.body, NarrativeSlot):
-                    block.body = _render_slot(block.body, ctx, refs)
-                if isinstance(block, NarrativeSlot):
-                    html = _render_slot(block, ctx, refs)
-                    if html is not None:
-                        rendered.append(Prose(html))
-                else:
-                    rendered.append(block)
+                try:
+                    if isinstance(block, Box) and isinstance(block.body, NarrativeSlot):
+                        block.body = _render_slot(block.body, ctx, refs)
+                    if isinstance(block, NarrativeSlot):
+                        html = _render_slot(block, ctx, refs)
+                        if html is not None:
+                            rendered.append(Prose(html))
+                        continue
+                except NarrativeError as exc:
+                    problems += exc.problems
+                    continue
+                rendered.append(block)
             section.blocks = rendered
+    if problems:
+        raise NarrativeError(problems)
 
 
 def _render_slot(slot: NarrativeSlot, ctx: AssemblyContext, refs: dict):
@@ -79,6 +88,7 @@ def assemble(ctx: AssemblyContext, parts, build_date: dt.datetime, finishers=())
         part_front, part_body = part(ctx)
         front += part_front
         body += part_body
+    check_placements(ctx.extras.get("placements", []), ctx.catalog.subclusters["subcluster_id"])
     numbering = Numbering()
     numbering.assign(body)
     _resolve_slots(front + body, ctx, numbering.by_key)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from pipelines.report.assemble import NarrativeSlot
 from pipelines.report.document import Cell, Section, Table
+from pipelines.report.placements import INTRO_TABLES, RATIFICATIONS_APPENDIX, SUBCLUSTER, Placed
 from pipelines.tables.load import SourceTable
 from pipelines.tables.present import present
 
@@ -51,11 +52,15 @@ def data_quality_appendix(comparison: pd.DataFrame, tables: dict[str, SourceTabl
 def table_extras(tables: dict[str, SourceTable], comparison: pd.DataFrame) -> dict:
     """What the source tables add to the paper, keyed the way the part builders look for it."""
     placed = placed_tables(tables)
-    extras: dict = {"intro_tables": placed.get("labour-migration", []), "subcluster_blocks": {}, "more_appendices": []}
+    extras: dict = {"intro_tables": placed.get(INTRO_TABLES, []), "subcluster_blocks": {}, "more_appendices": []}
+    extras["placements"] = [
+        Placed(t.spec.kind, t.spec.id, t.spec.placement, t.spec.file, t.spec.lines.get("placement"))
+        for t in sorted(tables.values(), key=lambda t: t.spec.id) if t.spec.placement
+    ]
     for placement, blocks in placed.items():
-        if placement.startswith("subcluster/"):
-            extras["subcluster_blocks"].setdefault(placement.split("/", 1)[1], []).extend(blocks)
-    if "appendix/III" in placed:
+        if placement.startswith(SUBCLUSTER):
+            extras["subcluster_blocks"].setdefault(placement.removeprefix(SUBCLUSTER), []).extend(blocks)
+    if RATIFICATIONS_APPENDIX in placed:
         extras["more_appendices"].append(
             Section(
                 "appendix-3",
@@ -63,7 +68,7 @@ def table_extras(tables: dict[str, SourceTable], comparison: pd.DataFrame) -> di
                 level=2,
                 number="Appendix III",
                 css_class="appendix",
-                blocks=[NarrativeSlot("appendix-ratifications", None), *placed["appendix/III"]],
+                blocks=[NarrativeSlot("appendix-ratifications", None), *placed[RATIFICATIONS_APPENDIX]],
             )
         )
     extras["more_appendices"].append(data_quality_appendix(comparison, tables, "Appendix IV"))
