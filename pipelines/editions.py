@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.yamlfiles import Field, YamlError, YamlProblem, did_you_mean, load_yaml
+from pipelines.yamlfiles import Field, YamlError, YamlProblem, did_you_mean, load_yaml, shown_path
 
 EDITIONS_FILE = "editions.yaml"
 
@@ -84,7 +84,7 @@ def _as_date(value: object, field: str, edition_id: str) -> dt.date:
 def load_editions(sources_dir: Path) -> dict[str, Edition]:
     """Read every edition declared in ``sources/editions.yaml``, keyed by id, in file order."""
     path = sources_dir / EDITIONS_FILE
-    name = f"sources/{EDITIONS_FILE}"
+    name = shown_path(path)
     raw = load_yaml(path, EDITIONS_SCHEMA, name=name)
     editions: dict[str, Edition] = {}
     for index, entry in enumerate(raw["editions"]):

@@ -31,8 +31,8 @@ MAX_DEPTH = 32  # mappings and lists nested deeper than this are refused
 
 
 @dataclass(frozen=True)
-class YamlProblem:
-    """One thing wrong in a YAML file, where it is and what to change."""
+class Problem:
+    """One thing wrong in a file an author writes (YAML, narrative): where it is and what to change."""
 
     file: str
     line: int | None
@@ -40,6 +40,9 @@ class YamlProblem:
 
     def __str__(self) -> str:
         return f"{self.file}{f', line {self.line}' if self.line else ''}: {self.message}"
+
+
+YamlProblem = Problem
 
 
 class YamlError(ValueError):
@@ -173,6 +176,8 @@ def _syntax_problem(exc: yaml.YAMLError, name: str, first_line: int) -> YamlProb
     message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
     if "could not determine a constructor" in problem:
         message = "not valid YAML: a tag (!something) is not allowed; write the value as plain text"
+    elif "\\t" in problem or "\t" in problem:
+        message += "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem or "could not find expected ':'" in problem:
         message += "; check the indentation, and put quotes around a value that contains ': '"
     return YamlProblem(name, line, message.replace("'", '"'))
@@ -355,7 +360,7 @@ def _check_mapping(value: dict, spec: Field, name: str, path: str, problems: lis
         selector, keys_for = spec.switch
         extra = keys_for(value.get(selector)) if selector in value else {}
         if extra is None:  # the selector's value is unknown: its own check reports it
-            extra = {k: Field("any") for k in value}
+            extra = {k: Field("any") for k in value if k not in keys}
         keys |= extra
     for key, item in value.items():
         child = _child(path, key)
@@ -372,6 +377,7 @@ def _check_mapping(value: dict, spec: Field, name: str, path: str, problems: lis
             example = expected.example or "…"
             problems.append(YamlProblem(
                 name, start,
-                f'"{key}" is missing{_where(path)}; add a line "{key}: {example}"'
-                + (" to the entry that starts here" if path else ""),
+                f'"{key}" is missing'
+                + (f" in {path} (which starts on this line)" if path else "")
+                + f"; add a line such as  {key}: {example}",
             ))
