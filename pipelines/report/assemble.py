@@ -14,7 +14,7 @@ from pipelines.editions import Edition
 from pipelines.report.document import Box, Numbering, Prose, Section
 from pipelines.report.model import Catalog, Document
 from pipelines.report.narrative import Narrative, NarrativeError, render_narrative
-from pipelines.report.placements import check_placements
+from pipelines.report.placements import placement_problems
 
 
 @dataclass
@@ -41,9 +41,8 @@ class AssemblyContext:
     extras: dict = field(default_factory=dict)
 
 
-def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict) -> None:
-    """Render every narrative; the problems of all of them are raised together at the end."""
-    problems = []
+def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict, problems: list) -> None:
+    """Render every narrative; the problems of all of them (added to ``problems``) are raised together."""
     for top in sections:
         for section in top.walk():
             rendered = []
@@ -88,10 +87,10 @@ def assemble(ctx: AssemblyContext, parts, build_date: dt.datetime, finishers=())
         part_front, part_body = part(ctx)
         front += part_front
         body += part_body
-    check_placements(ctx.extras.get("placements", []), ctx.catalog.subclusters["subcluster_id"])
+    problems = placement_problems(ctx.extras.get("placements", []), ctx.catalog.subclusters["subcluster_id"])
     numbering = Numbering()
     numbering.assign(body)
-    _resolve_slots(front + body, ctx, numbering.by_key)
+    _resolve_slots(front + body, ctx, numbering.by_key, problems)
     for finish in finishers:
         finish(body)
     edition = ctx.edition

@@ -38,7 +38,7 @@ class NarrativeError(ValueError):
         if len(self.problems) == 1:
             text = str(self.problems[0])
         else:
-            text = f"{len(self.problems)} problems in the narrative:\n  " + "\n  ".join(str(p) for p in self.problems)
+            text = f"{len(self.problems)} problems in the narrative (fix them all, then run make report again):\n  " + "\n  ".join(str(p) for p in self.problems)
         super().__init__(text)
 
 

@@ -3,8 +3,8 @@
 A placement names a slot the report's parts fill: ``labour-migration`` (section 1.1),
 ``subcluster/<id>`` (a sub-cluster section of chapter 2) and ``appendix/III`` (the ratifications
 appendix). A table, figure or box whose placement names no slot would silently disappear from the
-paper; :func:`check_placements` stops the build instead, naming the file, the line and the valid
-placements.
+paper; :func:`placement_problems` lists them, and the assembly stops the build with the file, the
+line and the valid placements.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipelines.yamlfiles import did_you_mean
+from pipelines.yamlfiles import Problem, nearest
 
 INTRO_TABLES = "labour-migration"
 RATIFICATIONS_APPENDIX = "appendix/III"
@@ -30,15 +30,6 @@ class Placed:
     line: int | None
 
 
-class PlacementError(ValueError):
-    """Tables, figures or boxes whose placement names no place in the paper."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        head = problems[0] if len(problems) == 1 else f"{len(problems)} placements point nowhere:\n  " + "\n  ".join(problems)
-        super().__init__(head)
-
-
 def valid_placements(kind: str, subcluster_ids: Iterable[str]) -> list[str]:
     """The placements a ``kind`` of block may name, given the edition's sub-clusters."""
     subclusters = [f"{SUBCLUSTER}{s}" for s in subcluster_ids]
@@ -47,18 +38,26 @@ def valid_placements(kind: str, subcluster_ids: Iterable[str]) -> list[str]:
     return subclusters
 
 
-def check_placements(placed: Iterable[Placed], subcluster_ids: Iterable[str]) -> None:
-    """Raise :class:`PlacementError` listing every block whose placement is not a place of the paper."""
-    subcluster_ids = list(subcluster_ids)
+def _listed(kind: str, subcluster_ids: list[str]) -> str:
+    subclusters = f"{SUBCLUSTER}<id> with <id> one of {', '.join(subcluster_ids)}"
+    if kind == "table":
+        return f"{INTRO_TABLES} (section 1.1), {RATIFICATIONS_APPENDIX} (the ratifications appendix) or {subclusters}"
+    return subclusters
+
+
+def placement_problems(placed: Iterable[Placed], subcluster_ids: Iterable[str]) -> list[Problem]:
+    """Every table, figure or box whose placement is not a place of the paper, with where to fix it."""
+    subcluster_ids = [str(s) for s in subcluster_ids]
     problems = []
     for item in placed:
         valid = valid_placements(item.kind, subcluster_ids)
         if item.placement in valid:
             continue
-        where = f"{item.file}{f', line {item.line}' if item.line else ''}"
-        problems.append(
-            f'{where}: the {item.kind} "{item.key}" has placement "{item.placement}", which is not a place in the '
-            f"paper{did_you_mean(item.placement, valid)}; a {item.kind} can go to: {', '.join(valid)}"
-        )
-    if problems:
-        raise PlacementError(problems)
+        suggestion = nearest(item.placement, valid)
+        problems.append(Problem(
+            item.file, item.line,
+            f'the {item.kind} "{item.key}" has placement "{item.placement}", which is not a place in the paper.'
+            + (f' Did you mean "{suggestion}"?' if suggestion else "")
+            + f" A {item.kind} can go to {_listed(item.kind, subcluster_ids)}.",
+        ))
+    return problems

@@ -27,7 +27,6 @@ import sys
 import time
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import jinja2
 import jinja2.sandbox
@@ -37,7 +36,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.visitor import NodeTransformer
 
 from pipelines import formatting
-from pipelines.yamlfiles import nearest
+from pipelines.yamlfiles import Problem, nearest
 
 MAX_DIGITS = 15  # digits of a number an expression may compute (a thousand trillion: no figure of a paper is larger)
 MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 1
@@ -47,18 +46,6 @@ MAX_OUTPUT = 1_000_000  # characters one narrative may produce
 TIME_LIMIT = 10.0  # seconds one narrative may take
 WIDTH_FILTERS = {"center", "indent", "wordwrap", "truncate", "batch", "slice"}
 GUARD, SHOW, CONCAT = "_guard", "_show", "_concat"  # the helpers the compiled narrative calls
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in a narrative: file, line and what to change."""
-
-    file: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}{f', line {self.line}' if self.line else ''}: {self.message}"
 
 
 class AuthorError(Exception):

@@ -1,0 +1,93 @@
+"""Boxes, tables and figures go where their files say, or the build stops saying where that is wrong;
+the assembly reports the problems of every narrative file at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from pipelines.report.assemble import AssemblyContext, NarrativeSlot, assemble
+from pipelines.report.document import Box, Section
+from pipelines.report.narrative import NarrativeError
+from pipelines.report.parts.boxes import box_extras
+from pipelines.report.placements import Placed, placement_problems
+from pipelines.yamlfiles import YamlError
+
+SUBCLUSTERS = ["A1", "A2", "B1"]
+BUILD_DATE = dt.datetime(2020, 11, 10, tzinfo=dt.timezone.utc)
+
+
+def box(folder, name: str, front: str, body: str = "A box body.\n"):
+    (folder / "boxes").mkdir(parents=True, exist_ok=True)
+    (folder / "boxes" / name).write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+
+
+def build(narrative_dir, edition, facts=None):
+    """Assemble a one-section paper from ``narrative_dir`` the way the build does."""
+    extras = box_extras(narrative_dir, edition.id)
+
+    def part(ctx):
+        placed = [b for k, blocks in ctx.extras["subcluster_blocks"].items() for b in blocks]
+        return [], [Section("1", "One", level=2, number="1", blocks=[NarrativeSlot("one", None), NarrativeSlot("two", None), *placed])]
+
+    ctx = AssemblyContext(
+        edition=edition,
+        catalog=SimpleNamespace(subclusters=pd.DataFrame({"subcluster_id": SUBCLUSTERS})),
+        narrative_dir=narrative_dir,
+        templates_dir=narrative_dir,
+        facts=facts or {"catalog": {"recommendations": 94}},
+        extras=extras,
+    )
+    return assemble(ctx, [part], BUILD_DATE)
+
+
+def test_a_box_placed_nowhere_stops_the_build_with_file_line_and_valid_places(tmp_path, edition):
+    box(tmp_path, "box-x.md", "title: A box\nplacement: subcluster/A9\nsource: somewhere\n")
+    with pytest.raises(NarrativeError) as caught:
+        build(tmp_path, edition)
+    assert [str(p) for p in caught.value.problems] == [
+        f'sources/editions/{edition.id}/narrative/boxes/box-x.md, line 3: the box "box-x" has placement "subcluster/A9", which is not a place in the paper. '
+        'Did you mean "subcluster/A2"? A box can go to subcluster/<id> with <id> one of A1, A2, B1.'
+    ]
+
+
+def test_a_well_placed_box_is_in_the_paper(tmp_path, edition):
+    box(tmp_path, "box-x.md", "title: A box\nplacement: subcluster/A2\n", "Body with {{ catalog.recommendations }} figures.\n")
+    document = build(tmp_path, edition)
+    boxes = [b for s in document.sections for b in s.blocks if isinstance(b, Box)]
+    assert [b.number for b in boxes] == ["1"] and "94" in boxes[0].body
+
+
+def test_a_table_placed_nowhere_is_named_with_its_yaml_line():
+    problems = placement_problems([Placed("table", "table04", "subcluster/C9", "sources/x/tables/table04.yaml", 40), Placed("table", "t2", "labour-migration", "t2.yaml", 3)], SUBCLUSTERS)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith('sources/x/tables/table04.yaml, line 40: the table "table04" has placement "subcluster/C9", which is not a place in the paper.')
+    assert "A table can go to labour-migration (section 1.1), appendix/III (the ratifications appendix) or subcluster/<id>" in str(problems[0])
+
+
+def test_front_matter_keys_are_checked(tmp_path, edition):
+    box(tmp_path, "box-x.md", "title: A box\nplacment: subcluster/A2\n")
+    with pytest.raises(YamlError) as caught:
+        box_extras(tmp_path, edition.id)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(f'sources/editions/{edition.id}/narrative/boxes/box-x.md, line 3: unknown key "placment"; did you mean "placement"?' in m for m in messages)
+    assert any('"placement" is missing; add a line such as  placement: subcluster/A2' in m for m in messages)
+
+
+def test_every_narrative_problem_of_a_build_is_reported_at_once(tmp_path, edition):
+    """Two narrative files and a box body with problems, and a misplaced box: one error lists them all,
+    each at its line in its file (a box body's lines count from the top of the box file)."""
+    (tmp_path / "one.md").write_text("First paragraph.\n\nThere are {{ catalog.recomendations }} of them.\n", encoding="utf-8")
+    (tmp_path / "two.md").write_text("Fine: {{ catalog.recommendations }}.\n\nBut 94 is typed here.\n", encoding="utf-8")
+    box(tmp_path, "box-a.md", "title: A box\nplacement: subcluster/A2\n", "Body.\n\n{{ 1 / 0 }}\n")
+    box(tmp_path, "box-b.md", "title: B box\nplacement: appendix/III\n")
+    with pytest.raises(NarrativeError) as caught:
+        build(tmp_path, edition)
+    where = [(p.file.rsplit("/", 1)[-1], p.line) for p in caught.value.problems]
+    assert where == [("box-a.md", 7), ("box-b.md", 3), ("one.md", 3), ("two.md", 3)]
+    text = str(caught.value)
+    assert text.startswith("4 problems in the narrative")
+    assert 'did you mean "catalog.recommendations"?' in text and 'the number "94" is typed' in text and "division by zero" in text
