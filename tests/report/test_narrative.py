@@ -152,3 +152,25 @@ def test_printing_a_list_asks_for_its_items():
 def test_a_typed_number_fails_the_rendering_with_file_line_and_number():
     problems = problems_of("In 2019 the {{ catalog.clusters }} clusters held\n45 recommendations.\n")
     assert problems == ['narrative/intro.md, line 2: the number "45" is typed; write the expression that computes it instead (e.g. {{ catalog.recommendations }}) — only years and ordinals (13th) may be typed']
+
+
+def test_a_build_with_narrative_problems_fails_listing_them_all(sources_copy, tmp_path):
+    """The real build: a typed number and a misspelt name in two narrative files stop it, both named."""
+    from tests.conftest import build_into
+
+    narrative = sources_copy / "editions" / "afml-13" / "narrative"
+    (narrative / "foreword.md").write_text((narrative / "foreword.md").read_text(encoding="utf-8") + "\nThe forum met 12 times.\n", encoding="utf-8")
+    typed_line = len((narrative / "foreword.md").read_text(encoding="utf-8").splitlines())
+    (narrative / "next-steps.md").write_text("Of {{ catalog.recomendations }} recommendations.\n", encoding="utf-8")
+    build = build_into(tmp_path / "b", sources_copy)
+    assert not build.result.success
+    errors = []
+    for event in build.result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None:
+            errors.append(error.message)
+            error = error.cause
+    text = "\n".join(errors)
+    assert "2 problems in the narrative" in text
+    assert f'sources/editions/afml-13/narrative/foreword.md, line {typed_line}: the number "12" is typed' in text
+    assert 'narrative/next-steps.md, line 1: in {{ catalog.recomendations }}: "catalog.recomendations" does not exist; did you mean "catalog.recommendations"?' in text
