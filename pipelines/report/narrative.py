@@ -120,6 +120,8 @@ def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object
     """Render one narrative text; ``refs`` maps float keys to numbered tables, figures and boxes.
 
     Raises :class:`NarrativeError` with every problem of the text (typed numbers included)."""
+    if len(source) > sandbox.MAX_OUTPUT:
+        raise NarrativeError([Problem(name, None, f"is {len(source):,} characters long; a narrative file may have at most {sandbox.MAX_OUTPUT:,}: split it or move data into a table".replace(",", " "))])
     problems = typed_number_problems(source, name)
 
     def ref(key: str) -> str:
@@ -128,36 +130,36 @@ def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object
             raise AuthorError(f'ref("{key}"): no table, figure or box has this key{did_you_mean(key, refs)}')
         return f"[{target.label.lower()}](#{target.anchor})"
 
-    env = sandbox.NarrativeSandbox()
-    names = sorted({*facts, "ref", *(n for n in env.globals if not n.startswith("_"))})
     expressions = sandbox.expressions_by_line(source)
+    failed: set[tuple[int, int]] = set()
 
-    def guard(line: int, index: int, caller) -> str:
-        try:
-            return caller()
-        except Exception as exc:  # noqa: BLE001 -- every author error is reported, the rendering goes on
-            expression = expressions.get((line, index))
-            where = f"in {expression}: " if expression else ""
-            problems.append(Problem(name, line, where + sandbox.describe(exc, expression, names)))
-            return ""
+    def on_failure(exc: Exception, line: int, index: int) -> None:
+        if (line, index) in failed:  # in a loop: reported once
+            return
+        failed.add((line, index))
+        expression = expressions.get((line, index))
+        where = f"in {expression}: " if expression else ""
+        problems.append(Problem(name, line, where + sandbox.describe(exc, expression, names)))
 
+    env = sandbox.NarrativeSandbox(on_failure)
+    names = sorted({*facts, "ref", *(n for n in env.globals if not n.startswith("_"))})
     try:
         template = sandbox.compile_narrative(env, source, name)
     except jinja2.TemplateSyntaxError as exc:
         problems.append(Problem(name, exc.lineno, _syntax_message(exc, env)))
         raise NarrativeError(problems) from None
 
-    limit = sandbox.TimeLimit(name, sandbox.TIME_LIMIT, template)
     chunks, size = [], 0
+    env.start(sandbox.TIME_LIMIT)
     try:
-        with limit:
-            for chunk in template.generate(**facts, ref=ref, **{sandbox.GUARD: guard, sandbox.SHOW: sandbox.show, sandbox.CONCAT: sandbox.concat}):
-                size += len(chunk)
-                if size > sandbox.MAX_OUTPUT:
-                    raise AuthorError(f"the narrative would print more than {sandbox.MAX_OUTPUT:,} characters; shorten its loops".replace(",", " "))
-                chunks.append(chunk)
-    except sandbox.TooSlow:
-        problems.append(Problem(name, limit.line, f"still running after {sandbox.TIME_LIMIT:g} seconds (a loop over a large range?); simplify the loops from this line on"))
+        for chunk in template.generate(**facts, ref=ref):
+            size += len(chunk)
+            if size > sandbox.MAX_OUTPUT:
+                raise AuthorError(f"the narrative would print more than {sandbox.MAX_OUTPUT:,} characters; shorten its loops".replace(",", " "))
+            chunks.append(chunk)
+    except sandbox.TooSlow as exc:
+        line = sandbox.line_reached(exc, template, name)
+        problems.append(Problem(name, line, f"still running after {sandbox.TIME_LIMIT:g} seconds (a loop over a large range, a macro calling itself?); simplify it"))
     except Exception as exc:  # noqa: BLE001 -- an error in a {% … %} statement stops this file only
         problems.append(Problem(name, _statement_line(exc, name), sandbox.describe(exc, None, names)))
     if problems:

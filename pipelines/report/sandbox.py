@@ -7,11 +7,12 @@ A narrative is text written by people, so its expressions are run in Jinja's imm
   ``+``, ``~``, ``replace``, ``join`` and padding may not build text or lists longer than
   :data:`MAX_LENGTH`; format widths are at most :data:`MAX_WIDTH`; a narrative's output is at most
   :data:`MAX_OUTPUT` characters; ``range`` is capped by the sandbox (100 000 numbers);
-- **time**: a narrative that runs longer than :data:`TIME_LIMIT` seconds (nested loops, say) is
-  stopped, at the line it had reached;
-- **every error, not only the first**: each ``{{ … }}`` is compiled inside a guard that records its
-  error (with its line) and goes on, so one build reports all the problems of a file; an error in a
-  ``{% … %}`` statement stops that file only.
+- **time**: a narrative that runs longer than :data:`TIME_LIMIT` seconds (nested loops, a macro
+  that calls itself twice) is stopped at the line it had reached: the clock is checked at every
+  call and every step of a loop, the only ways a template can run long;
+- **every error, not only the first**: each ``{{ … }}`` is compiled inside ``try``/``except`` that
+  records its error (with its line) and goes on, so one build reports all the problems of a file;
+  an error in a ``{% … %}`` statement stops that file only.
 
 Messages name the expression and say what to change, e.g. ``"catalog.recomendations" does not
 exist; did you mean "catalog.recommendations"?``.
@@ -23,7 +24,6 @@ import functools
 import math
 import re
 import string
-import sys
 import time
 import types
 from collections.abc import Callable
@@ -31,6 +31,7 @@ from collections.abc import Callable
 import jinja2
 import jinja2.sandbox
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
 from jinja2.defaults import DEFAULT_NAMESPACE
 from jinja2.exceptions import SecurityError
 from jinja2.visitor import NodeTransformer
@@ -45,7 +46,12 @@ MAX_WIDTH = 1_000  # a format width or padding
 MAX_OUTPUT = 1_000_000  # characters one narrative may produce
 TIME_LIMIT = 10.0  # seconds one narrative may take
 WIDTH_FILTERS = {"center", "indent", "wordwrap", "truncate", "batch", "slice"}
-GUARD, SHOW, CONCAT = "_guard", "_show", "_concat"  # the helpers the compiled narrative calls
+# Filters that never turn a list into text: the others have their lists' size checked first.
+WALKING_FILTERS = {
+    "abs", "attr", "batch", "count", "count_noun", "d", "default", "dictsort", "first", "float", "groupby", "int",
+    "items", "last", "length", "list", "map", "max", "min", "number", "percent", "random", "reject", "rejectattr",
+    "reverse", "round", "select", "selectattr", "slice", "sort", "sum", "unique",
+}
 
 
 class AuthorError(Exception):
@@ -86,9 +92,14 @@ def _too_long(length: int, what: str) -> AuthorError:
     return AuthorError(f"{what} would be {length:,} long; a narrative may build at most {MAX_LENGTH:,} characters or items. Compute it in Python as a fact instead".replace(",", " "))
 
 
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
 def _check_nested(*values) -> None:
     """Lists and mappings an operation would print or walk must have at most ``MAX_LENGTH`` items in
     all (counted through shared parts, so a list built by doubling itself is caught)."""
+    if not any(isinstance(v, _CONTAINERS) for v in values):
+        return
     stack, count = list(values), 0
     while stack:
         value = stack.pop()
@@ -185,7 +196,8 @@ def _bounded_filter(name: str, func: Callable) -> Callable:
     def bounded(*args, **kwargs):
         value = args[skip - 1] if len(args) >= skip else None
         extra = [*args[skip:], *kwargs.values()]
-        _check_nested(value, *extra)
+        if name not in WALKING_FILTERS:
+            _check_nested(value, *extra)
         if name in WIDTH_FILTERS and any(isinstance(a, int) and abs(a) > MAX_WIDTH for a in extra):
             raise AuthorError(f"|{name} with a size above {MAX_WIDTH} is not allowed in a narrative")
         if name == "format" and isinstance(value, str):
@@ -194,68 +206,66 @@ def _bounded_filter(name: str, func: Callable) -> Callable:
             _check_replace(str(value), extra[0], extra[1])
         if name == "join" and isinstance(value, (list, tuple)):
             _check_join(str(extra[0]) if extra else "", value)
-        return _check_length(func(*args, **kwargs), f"the result of |{name}")
+        result = func(*args, **kwargs)
+        return _check_length(result, f"the result of |{name}") if isinstance(result, str) else result
 
     return bounded
-
-
-class NarrativeSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with the size checks of this module on operators, calls and filters."""
-
-    intercepted_binops = frozenset({"*", "**", "+", "%"})
-
-    def __init__(self):
-        super().__init__(undefined=_Undefined, autoescape=False, keep_trailing_newline=True, loader=jinja2.DictLoader({}))
-        self.globals.pop("lipsum", None)  # lipsum(n) writes n paragraphs: nothing a narrative needs
-        self.filters["number"] = formatting.number
-        self.filters["percent"] = formatting.percent
-        self.filters["count_noun"] = formatting.count_noun
-        self.filters = {name: _bounded_filter(name, func) for name, func in self.filters.items()}
-
-    def call_binop(self, context, operator, left, right):
-        return _bounded_binop(operator, left, right)
-
-    def unsafe_undefined(self, obj, attribute):
-        return self.undefined(
-            f'"{attribute}" cannot be used in a narrative (names that start with "_", Python internals and changes to values are blocked); use the facts the narrative is given',
-            name=attribute, obj=obj, exc=SecurityError,
-        )
-
-    def wrap_str_format(self, value):
-        wrapped = super().wrap_str_format(value)
-        if wrapped is not None:
-            _check_brace_format(value.__self__)
-        return wrapped
-
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 -- the sandbox's own signature
-        if not __self.is_safe_callable(__obj):
-            raise SecurityError(f'calling "{getattr(__obj, "__name__", "this")}" is not allowed in a narrative')
-        _check_nested(*args, *kwargs.values())
-        text = getattr(__obj, "__self__", None)
-        if isinstance(__obj, types.BuiltinMethodType) and isinstance(text, str):
-            if any(isinstance(a, int) and abs(a) > MAX_LENGTH for a in (*args, *kwargs.values())):
-                raise AuthorError(f"text.{__obj.__name__}() with a size above {MAX_LENGTH:,} is not allowed in a narrative".replace(",", " "))
-            if __obj.__name__ == "replace" and len(args) >= 2:
-                _check_replace(text, args[0], args[1])
-            if __obj.__name__ == "join" and args:
-                _check_join(text, args[0])
-        return _check_length(__context.call(__obj, *args, **kwargs), f'the result of "{getattr(__obj, "__name__", "the call")}"')
 
 
 # --- compiling: a guard around every {{ … }} -----------------------------------------------------
 
 
+GUARD_INDEX = "narrative_guard_index"  # set on an Output node: compile it inside try/except
+
+
+def guarded_output(expression: nodes.Expr, index: int) -> nodes.Output:
+    """One ``{{ … }}`` (``index``: its position on its line), to be compiled inside ``try``/``except``
+    (Jinja allows no custom node types, so a plain Output carries a mark)."""
+    node = nodes.Output([expression], lineno=expression.lineno)
+    setattr(node, GUARD_INDEX, index)
+    return node
+
+
+class _GuardingCodeGenerator(CodeGenerator):
+    """Compiles each marked output as ``try: <output> except Exception: <record it>``, so an error is
+    recorded at its line and the rest of the narrative is still rendered (and checked)."""
+
+    def visit_Output(self, node: nodes.Output, frame) -> None:
+        index = getattr(node, GUARD_INDEX, None)
+        if index is None:
+            return super().visit_Output(node, frame)
+        self.writeline("try:", node)
+        self.indent()
+        self.writeline("pass")
+        super().visit_Output(node, frame)
+        self.outdent()
+        self.writeline("except Exception as t_narrative_error:")
+        self.indent()
+        self.writeline(f"environment.narrative_failed(t_narrative_error, {node.lineno}, {index})")
+        self.outdent()
+
+
 class _Guarded(NodeTransformer):
-    """Rewrites ``{{ expr }}`` into ``{% call _guard(line, n) %}{{ _show(expr) }}{% endcall %}`` and
-    ``a ~ b`` into ``_concat(a, b)``: the guard runs the expression when the output needs it, so an
-    error is recorded at its line and the rest of the narrative is still rendered (and checked)."""
+    """Rewrites each ``{{ expr }}`` into a guarded output of ``expr|narrative_show``, ``a ~ b`` into
+    ``[a, b]|narrative_concat`` and the iterable of a ``{% for %}`` into ``items|narrative_loop``
+    (which keeps to the time limit)."""
 
     def __init__(self):
         self.per_line: dict[int, int] = {}
 
+    @staticmethod
+    def _filter(value: nodes.Expr, helper: str, lineno: int) -> nodes.Filter:
+        # a filter compiles to a direct call (a call node would go through the sandbox's checks)
+        return nodes.Filter(value, helper, [], [], None, None, lineno=lineno)
+
     def visit_Concat(self, node: nodes.Concat):
         self.generic_visit(node)
-        return nodes.Call(nodes.Name(CONCAT, "load"), list(node.nodes), [], None, None, lineno=node.lineno)
+        return self._filter(nodes.List(list(node.nodes), lineno=node.lineno), "narrative_concat", node.lineno)
+
+    def visit_For(self, node: nodes.For):
+        self.generic_visit(node)
+        node.iter = self._filter(node.iter, "narrative_loop", node.lineno)
+        return node
 
     def visit_Output(self, node: nodes.Output):
         self.generic_visit(node)
@@ -264,12 +274,9 @@ class _Guarded(NodeTransformer):
             if isinstance(child, nodes.TemplateData):
                 out.append(nodes.Output([child], lineno=child.lineno))
                 continue
-            line = child.lineno
-            index = self.per_line.get(line, 0)
-            self.per_line[line] = index + 1
-            shown = nodes.Call(nodes.Name(SHOW, "load"), [child], [], None, None, lineno=line)
-            call = nodes.Call(nodes.Name(GUARD, "load"), [nodes.Const(line), nodes.Const(index)], [], None, None, lineno=line)
-            out.append(nodes.CallBlock(call, [], [], [nodes.Output([shown], lineno=line)], lineno=line))
+            index = self.per_line.get(child.lineno, 0)
+            self.per_line[child.lineno] = index + 1
+            out.append(guarded_output(self._filter(child, "narrative_show", child.lineno), index))
         return out
 
 
@@ -287,6 +294,90 @@ def concat(*parts) -> str:
     if length > MAX_LENGTH:
         raise _too_long(length, "the joined text")
     return "".join(texts)
+
+
+class NarrativeSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with the size checks of this module on operators, calls and filters,
+    and a time limit checked at every call and loop step. ``on_failure(exc, line, index)`` receives
+    the error of a ``{{ … }}``; :meth:`start` starts the clock."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _GuardingCodeGenerator
+
+    def __init__(self, on_failure: Callable[[Exception, int, int], None] | None = None):
+        super().__init__(undefined=_Undefined, autoescape=False, keep_trailing_newline=True, loader=jinja2.DictLoader({}))
+        self.on_failure = on_failure
+        self.deadline = math.inf
+        self.globals.pop("lipsum", None)  # lipsum(n) writes n paragraphs: nothing a narrative needs
+        self.filters["number"] = formatting.number
+        self.filters["percent"] = formatting.percent
+        self.filters["count_noun"] = formatting.count_noun
+        self.filters = {name: _bounded_filter(name, func) for name, func in self.filters.items()}
+        self.filters |= {"narrative_show": show, "narrative_concat": lambda parts: concat(*parts), "narrative_loop": self.narrative_loop}
+
+    def start(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TooSlow
+
+    def narrative_failed(self, exc: Exception, line: int, index: int) -> None:
+        if self.on_failure is None:
+            raise exc
+        self.on_failure(exc, line, index)
+
+    def narrative_loop(self, items):
+        return _Timed(items, self)
+
+    def call_binop(self, context, operator, left, right):
+        return _bounded_binop(operator, left, right)
+
+    def unsafe_undefined(self, obj, attribute):
+        return self.undefined(
+            f'"{attribute}" cannot be used in a narrative (names that start with "_", Python internals and changes to values are blocked); use the facts the narrative is given',
+            name=attribute, obj=obj, exc=SecurityError,
+        )
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_brace_format(value.__self__)
+        return wrapped
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 -- the sandbox's own signature
+        __self.check_time()
+        if not __self.is_safe_callable(__obj):
+            raise SecurityError(f'calling "{getattr(__obj, "__name__", "this")}" is not allowed in a narrative')
+        method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
+        text = getattr(method, "__self__", None)
+        if isinstance(method, types.BuiltinMethodType) and isinstance(text, str):
+            _check_nested(*args, *kwargs.values())
+            if any(isinstance(a, int) and abs(a) > MAX_LENGTH for a in (*args, *kwargs.values())):
+                raise AuthorError(f"text.{__obj.__name__}() with a size above {MAX_LENGTH:,} is not allowed in a narrative".replace(",", " "))
+            if __obj.__name__ == "replace" and len(args) >= 2:
+                _check_replace(text, args[0], args[1])
+            if __obj.__name__ == "join" and args:
+                _check_join(text, args[0])
+        result = __context.call(__obj, *args, **kwargs)
+        return _check_length(result, f'the result of "{getattr(__obj, "__name__", "the call")}"') if isinstance(result, str) else result
+
+
+class _Timed:
+    """The items of a ``{% for %}``, checking the time limit at each one."""
+
+    __slots__ = ("items", "env")
+
+    def __init__(self, items, env: "NarrativeSandbox"):
+        self.items, self.env = items, env
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        for item in self.items:
+            self.env.check_time()
+            yield item
 
 
 def compile_narrative(env: NarrativeSandbox, source: str, name: str) -> jinja2.Template:
@@ -359,6 +450,8 @@ def describe(exc: BaseException, expression: str | None, names: list[str]) -> st
         return f"a number too large to compute ({_plain(exc)})"
     if isinstance(exc, MemoryError):
         return "needs more memory than a narrative may use: simplify the expression"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f'a narrative cannot include, import or extend other files ("{exc.name}"); write the text here'
     if isinstance(exc, jinja2.TemplateError):
         return _plain(exc.message or exc)
     return f"cannot be computed: {_plain(exc)} ({type(exc).__name__})"
@@ -367,35 +460,14 @@ def describe(exc: BaseException, expression: str | None, names: list[str]) -> st
 # --- running ---------------------------------------------------------------------------------------
 
 
-class TimeLimit:
-    """Stops the narrative's own code (the frames compiled from ``filename``) after ``seconds``;
-    records the narrative line reached. Works with a trace function, so it also stops loops that call
-    nothing; a single huge operation is prevented by the size checks instead."""
-
-    def __init__(self, filename: str, seconds: float, template: jinja2.Template):
-        self.filename, self.seconds, self.template = filename, seconds, template
-        self.line: int | None = None
-
-    def _local(self, frame, event, arg):
-        if time.monotonic() > self.deadline:
+def line_reached(exc: BaseException, template: jinja2.Template, name: str) -> int | None:
+    """The narrative line that was running when ``exc`` (not rewritten by Jinja) was raised."""
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == name:
             try:
-                self.line = self.template.get_corresponding_lineno(frame.f_lineno)
+                line = template.get_corresponding_lineno(tb.tb_lineno)
             except Exception:  # noqa: BLE001 -- the line is a courtesy
-                self.line = None
-            raise TooSlow
-        return self._local
-
-    def _global(self, frame, event, arg):
-        if frame.f_code.co_filename == self.filename:
-            return self._local(frame, event, arg)
-        return None
-
-    def __enter__(self):
-        self.deadline = time.monotonic() + self.seconds
-        self.previous = sys.gettrace()
-        sys.settrace(self._global)
-        return self
-
-    def __exit__(self, *exc):
-        sys.settrace(self.previous)
-        return False
+                pass
+        tb = tb.tb_next
+    return line
