@@ -22,8 +22,8 @@ import jinja2
 from markupsafe import Markup
 
 from pipelines.report import sandbox
-from pipelines.report.sandbox import AuthorError, Problem
-from pipelines.yamlfiles import did_you_mean
+from pipelines.report.sandbox import AuthorError
+from pipelines.yamlfiles import Problem, did_you_mean
 
 __all__ = ["NarrativeError", "Problem", "Narrative", "render_narrative", "typed_numbers", "typed_number_problems", "markdown_to_html"]
 

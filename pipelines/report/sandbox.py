@@ -37,7 +37,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.visitor import NodeTransformer
 
 from pipelines import formatting
-from pipelines.yamlfiles import Problem, nearest
+from pipelines.yamlfiles import nearest
 
 MAX_DIGITS = 15  # digits of a number an expression may compute (a thousand trillion: no figure of a paper is larger)
 MAX_BITS = int(MAX_DIGITS * math.log2(10)) + 1
