@@ -196,14 +196,14 @@ def parse_yaml(text: str, name: str, first_line: int = 1):
 
 
 def read_text(path: Path, name: str | None = None) -> str:
-    """A YAML (or front-matter) file's text, refused when too large or not UTF-8."""
+    """An author's file (YAML, narrative, box): its text, refused when too large or not UTF-8."""
     name = name or shown_path(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise YamlError([YamlProblem(name, None, f"cannot be read ({exc.strerror})")]) from None
     if size > MAX_BYTES:
-        raise YamlError([YamlProblem(name, None, f"is {size // 1000} kB; a YAML file of the project may have at most {MAX_BYTES // 1000} kB")])
+        raise YamlError([YamlProblem(name, None, f"is {size // 1000} kB; a file an author writes may have at most {MAX_BYTES // 1000} kB: split it")])
     with path.open("rb") as handle:
         data = handle.read(MAX_BYTES + 1)
     try:

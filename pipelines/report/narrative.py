@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from pipelines.report import sandbox
 from pipelines.report.sandbox import AuthorError
-from pipelines.yamlfiles import Problem, did_you_mean
+from pipelines.yamlfiles import Problem, YamlError, did_you_mean, read_text
 
 __all__ = ["NarrativeError", "Problem", "Narrative", "render_narrative", "typed_numbers", "typed_number_problems", "markdown_to_html"]
 
@@ -92,7 +92,11 @@ class Narrative:
     display_name: str
 
     def render(self, facts: dict, refs: dict[str, object]) -> Markup:
-        return render_narrative(self.path.read_text(encoding="utf-8"), self.display_name, facts, refs)
+        try:
+            source = read_text(self.path, self.display_name)  # bounded in size, UTF-8 or a located error
+        except YamlError as exc:
+            raise NarrativeError(exc.problems) from None
+        return render_narrative(source, self.display_name, facts, refs)
 
 
 def _statement_line(exc: BaseException, name: str) -> int | None:

@@ -91,3 +91,9 @@ def test_every_narrative_problem_of_a_build_is_reported_at_once(tmp_path, editio
     text = str(caught.value)
     assert text.startswith("4 problems in the narrative")
     assert 'did you mean "catalog.recommendations"?' in text and 'the number "94" is typed' in text and "division by zero" in text
+
+
+def test_a_narrative_file_that_is_not_utf8_is_named(tmp_path, edition):
+    (tmp_path / "one.md").write_bytes("Caf\xe9 society.\n".encode("latin-1"))
+    with pytest.raises(NarrativeError, match=r"narrative/one.md, line 1: is not UTF-8 text; save the file as UTF-8"):
+        build(tmp_path, edition)
