@@ -97,3 +97,14 @@ def test_a_narrative_file_that_is_not_utf8_is_named(tmp_path, edition):
     (tmp_path / "one.md").write_bytes("Caf\xe9 society.\n".encode("latin-1"))
     with pytest.raises(NarrativeError, match=r"narrative/one.md, line 1: is not UTF-8 text; save the file as UTF-8"):
         build(tmp_path, edition)
+
+
+def test_front_matter_problems_of_all_boxes_are_reported_together(tmp_path, edition):
+    box(tmp_path, "box-a.md", "title: A\nplacement: [subcluster/A1\n")
+    box(tmp_path, "box-b.md", "titel: B\nplacement: subcluster/A1\n")
+    (tmp_path / "boxes" / "box-c.md").write_text("No front matter here.\n", encoding="utf-8")
+    with pytest.raises(YamlError) as caught:
+        box_extras(tmp_path, edition.id)
+    where = sorted({(p.file.rsplit("/", 1)[-1], p.line) for p in caught.value.problems})
+    assert where == [("box-a.md", 4), ("box-b.md", 2), ("box-c.md", 1)]
+    assert "a box starts with a front matter block" in str(caught.value)

@@ -56,8 +56,17 @@ def read_box(path: Path, display_name: str) -> tuple[Placed, Box]:
 
 
 def placed_boxes(narrative_dir: Path, edition_id: str) -> list[tuple[Placed, Box]]:
+    """Every box of the edition; the front-matter problems of all of them are raised together."""
     folder = narrative_dir / "boxes"
-    return [read_box(path, f"sources/editions/{edition_id}/narrative/boxes/{path.name}") for path in (sorted(folder.glob("*.md")) if folder.exists() else [])]
+    boxes, problems = [], []
+    for path in sorted(folder.glob("*.md")) if folder.exists() else []:
+        try:
+            boxes.append(read_box(path, f"sources/editions/{edition_id}/narrative/boxes/{path.name}"))
+        except YamlError as exc:
+            problems += exc.problems
+    if problems:
+        raise BoxError(problems)
+    return boxes
 
 
 def box_extras(narrative_dir: Path, edition_id: str) -> dict:
