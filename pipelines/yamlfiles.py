@@ -45,18 +45,27 @@ class Problem:
 YamlProblem = Problem
 
 
-class YamlError(ValueError):
-    """A YAML file that cannot be used, with every problem found in it."""
+class AuthorFileError(ValueError):
+    """Files an author wrote that stop the build; ``problems`` lists each with its file and line
+    (a command line can print them as they are: one line each, in the author's terms)."""
 
-    def __init__(self, problems: list[YamlProblem]):
-        self.problems = list(problems)
+    what = "the files"
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0))
         first = self.problems[0]
         self.file, self.line = first.file, first.line
         if len(self.problems) == 1:
             text = str(first)
         else:
-            text = f"{len(self.problems)} problems in YAML files:\n  " + "\n  ".join(str(p) for p in self.problems)
+            text = f"{len(self.problems)} problems in {self.what} (fix them all, then run make report again):\n  " + "\n  ".join(str(p) for p in self.problems)
         super().__init__(text)
+
+
+class YamlError(AuthorFileError):
+    """A YAML file that cannot be used, with every problem found in it."""
+
+    what = "YAML files"
 
 
 class LinedDict(dict):

@@ -23,23 +23,15 @@ from markupsafe import Markup
 
 from pipelines.report import sandbox
 from pipelines.report.sandbox import AuthorError
-from pipelines.yamlfiles import Problem, YamlError, did_you_mean, read_text
+from pipelines.yamlfiles import AuthorFileError, Problem, YamlError, did_you_mean, read_text
 
 __all__ = ["NarrativeError", "Problem", "Narrative", "render_narrative", "typed_numbers", "typed_number_problems", "markdown_to_html"]
 
 
-class NarrativeError(ValueError):
+class NarrativeError(AuthorFileError):
     """Narrative files that cannot be rendered, with every problem found and where it is."""
 
-    def __init__(self, problems: list[Problem]):
-        unique = list(dict.fromkeys(problems))
-        self.problems = sorted(unique, key=lambda p: (p.file, p.line or 0))
-        self.file, self.line = self.problems[0].file, self.problems[0].line
-        if len(self.problems) == 1:
-            text = str(self.problems[0])
-        else:
-            text = f"{len(self.problems)} problems in the narrative (fix them all, then run make report again):\n  " + "\n  ".join(str(p) for p in self.problems)
-        super().__init__(text)
+    what = "the narrative"
 
 
 @functools.cache
