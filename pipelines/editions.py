@@ -11,9 +11,40 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from pipelines.yamlfiles import Field, YamlError, YamlProblem, did_you_mean, load_yaml, shown_path
 
 EDITIONS_FILE = "editions.yaml"
+
+EDITION_SCHEMA = Field("mapping", required=True, keys={
+    "id": Field(required=True, example="afml-14"),
+    "framework": Field(required=True, example="afml  # a folder under sources/frameworks/"),
+    "title": Field(required=True, example="Progress of the implementation of recommendations ..."),
+    "subtitle": Field(),
+    "prepared_for": Field(example="afml14"),
+    "forums_covered": Field("mapping", example="{first: afml03, last: afml13}", keys={
+        "first": Field(required=True, example="afml03"),
+        "last": Field(required=True, example="afml13"),
+    }),
+    "instruments_covered": Field("mapping", example="{first: afml03, last: afml13}", keys={
+        "first": Field(required=True, example="afml03"),
+        "last": Field(required=True, example="afml13"),
+    }),
+    "evidence": Field("mapping", example="{survey_of: afml-13}", keys={
+        "survey_of": Field(example="afml-13"),
+    }),
+    "review_period": Field("mapping", required=True, example="{start: 2020-11-01, end: 2022-10-31}", keys={
+        "start": Field("date", required=True, example="2020-11-01"),
+        "end": Field("date", required=True, example="2022-10-31"),
+    }),
+    "publication_date": Field("date", required=True, example="2022-11-10"),
+    "publisher": Field(),
+    "language": Field(example="en"),
+    "previous_edition": Field(nullable=True, example="afml-13"),
+    "rebuild_schedule": Field(example='"0 6 * * 1"'),
+})
+"""One entry of ``editions.yaml``: the keys an edition may have, and those it must have."""
+
+EDITIONS_SCHEMA = Field("mapping", required=True, keys={"editions": Field("list", required=True, example="(a list of editions)", items=EDITION_SCHEMA)})
 
 
 @dataclass(frozen=True)
@@ -64,14 +95,13 @@ def _as_date(value: object, field: str, edition_id: str) -> dt.date:
 def load_editions(sources_dir: Path) -> dict[str, Edition]:
     """Read every edition declared in ``sources/editions.yaml``, keyed by id, in file order."""
     path = sources_dir / EDITIONS_FILE
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    name = shown_path(path)
+    raw = load_yaml(path, EDITIONS_SCHEMA, name=name)
     editions: dict[str, Edition] = {}
-    for entry in raw.get("editions", []):
+    for index, entry in enumerate(raw["editions"]):
         edition_id = str(entry["id"])
         if edition_id in editions:
-            raise ValueError(f"{path}: edition {edition_id!r} is declared twice")
-        if not entry.get("framework"):
-            raise ValueError(f"{path}: edition {edition_id!r} names no framework (framework: <id of a folder under sources/frameworks/>)")
+            raise YamlError([YamlProblem(name, raw["editions"].line_of(index), f'the edition "{edition_id}" is declared twice; give each edition its own id')])
         forums = entry.get("instruments_covered") or entry.get("forums_covered") or {}
         period = entry["review_period"]
         editions[edition_id] = Edition(
@@ -92,6 +122,13 @@ def load_editions(sources_dir: Path) -> dict[str, Edition]:
             survey_of=(entry.get("evidence") or {}).get("survey_of"),
         )
     if not editions:
-        raise ValueError(f"{path}: no edition is declared")
+        raise YamlError([YamlProblem(name, None, "no edition is declared; add one under \"editions:\"")])
+    problems = [
+        YamlProblem(name, entry.line_of("previous_edition"), f'previous_edition "{entry["previous_edition"]}" is not an edition of this file{did_you_mean(entry["previous_edition"], editions)}')
+        for entry in raw["editions"]
+        if entry.get("previous_edition") is not None and str(entry["previous_edition"]) not in editions
+    ]
+    if problems:
+        raise YamlError(problems)
     return editions
 

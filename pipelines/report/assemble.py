@@ -16,7 +16,7 @@ from pipelines.editions import Edition
 from pipelines.frameworks import Framework
 from pipelines.report.document import Box, Numbering, Prose, Section
 from pipelines.report.model import Catalog, Document, ReportData
-from pipelines.report.narrative import Narrative, render_narrative
+from pipelines.report.narrative import Narrative, NarrativeError, render_narrative
 
 
 @dataclass
@@ -49,20 +49,27 @@ class AssemblyContext:
         return self.framework.vocabulary
 
 
-def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict) -> None:
+def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict, problems: list) -> None:
+    """Render every narrative; the problems of all of them (added to ``problems``) are raised together."""
     for top in sections:
         for section in top.walk():
             rendered = []
             for block in section.blocks:
-                if isinstance(block, Box) and isinstance(block.body, NarrativeSlot):
-                    block.body = _render_slot(block.body, ctx, refs)
-                if isinstance(block, NarrativeSlot):
-                    html = _render_slot(block, ctx, refs)
-                    if html is not None:
-                        rendered.append(Prose(html))
-                else:
-                    rendered.append(block)
+                try:
+                    if isinstance(block, Box) and isinstance(block.body, NarrativeSlot):
+                        block.body = _render_slot(block.body, ctx, refs)
+                    if isinstance(block, NarrativeSlot):
+                        html = _render_slot(block, ctx, refs)
+                        if html is not None:
+                            rendered.append(Prose(html))
+                        continue
+                except NarrativeError as exc:
+                    problems += exc.problems
+                    continue
+                rendered.append(block)
             section.blocks = rendered
+    if problems:
+        raise NarrativeError(problems)
 
 
 def _render_slot(slot: NarrativeSlot, ctx: AssemblyContext, refs: dict):
@@ -127,9 +134,10 @@ def assemble(ctx: AssemblyContext, outline, build_date: dt.datetime, finishers=(
     """Build the document from the outline; ``finishers`` then run over the numbered body (e.g. to
     gather the sources cited)."""
     front, body = build_sections(ctx, outline)
+    problems: list = list(getattr(ctx.slots, "problems", []))  # placements that name no slot
     numbering = Numbering()
     numbering.assign(body)
-    _resolve_slots(front + body, ctx, numbering.by_key)
+    _resolve_slots(front + body, ctx, numbering.by_key, problems)
     for finish in finishers:
         finish(body)
     edition = ctx.edition

@@ -87,9 +87,8 @@ def report_document(
     catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
     slots = Slots.for_paper(outline.slots, list(catalog.clusters["cluster"]), list(catalog.subclusters["subcluster_id"]))
     place_tables(source_tables, slots, printed_vs_computed)
-    for placement, boxes in placed_boxes(edition_dir / "narrative", edition.id).items():
-        for box in boxes:
-            slots.put(placement, box, f"sources/editions/{edition.id}/narrative/boxes/{box.key}.md")
+    for placed, box in placed_boxes(edition_dir / "narrative", edition.id):
+        slots.put(placed.placement, box, placed.file, placed.line)
     ctx = AssemblyContext(
         edition=edition,
         framework=framework,

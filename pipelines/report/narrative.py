@@ -2,32 +2,36 @@
 
 Authors write ``sources/editions/<edition>/narrative/<part>.md``. Each file is first rendered as a
 Jinja template over the computed *facts* (so ``{{ catalog.recommendations }}`` prints the count that
-the pipeline computed), then as CommonMark with raw HTML disabled. A reference to a value that does
-not exist fails the build with the file and line; ``{{ ref("table-key") }}`` links a table, figure
-or box by its number, and the PDF adds the page.
+the pipeline computed), then as CommonMark with raw HTML disabled. ``{{ ref("table-key") }}`` links a
+table, figure or box by its number, and the PDF adds the page.
+
+Expressions run in a bounded sandbox (:mod:`pipelines.report.sandbox`). Every problem of a file is
+collected — a name that does not exist (with the nearest existing one), a runtime error, a sandbox
+violation, an expression too costly to run, a number typed instead of computed — and raised at once
+as a :class:`NarrativeError` naming file and line; the assembly gathers them over all files.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import jinja2.sandbox
 from markupsafe import Markup
 
-from pipelines import formatting
+from pipelines.report import sandbox
+from pipelines.report.sandbox import AuthorError
+from pipelines.yamlfiles import AuthorFileError, Problem, YamlError, did_you_mean, read_text
+
+__all__ = ["NarrativeError", "Problem", "Narrative", "render_narrative", "typed_numbers", "typed_number_problems", "markdown_to_html"]
 
 
-class NarrativeError(ValueError):
-    """A narrative file that cannot be rendered, with where the problem is."""
+class NarrativeError(AuthorFileError):
+    """Narrative files that cannot be rendered, with every problem found and where it is."""
 
-    def __init__(self, file: str, line: int | None, message: str):
-        self.file, self.line = file, line
-        super().__init__(f"{file}{f', line {line}' if line else ''}: {message}")
+    what = "the narrative"
 
 
 @functools.cache
@@ -71,16 +75,6 @@ def markdown_to_html(text: str) -> Markup:
     return Markup(md.renderer.render(kept, md.options, env))
 
 
-def _environment(name: str, source: str) -> jinja2.Environment:
-    loader = jinja2.FunctionLoader(lambda requested: (source, name, lambda: True) if requested == name else None)
-    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
-        loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
-    )
-    env.filters["number"] = formatting.number
-    env.filters["percent"] = formatting.percent
-    env.filters["count_noun"] = formatting.count_noun
-    return env
-
 
 @dataclass
 class Narrative:
@@ -90,34 +84,83 @@ class Narrative:
     display_name: str
 
     def render(self, facts: dict, refs: dict[str, object]) -> Markup:
-        return render_narrative(self.path.read_text(encoding="utf-8"), self.display_name, facts, refs)
+        try:
+            source = read_text(self.path, self.display_name)  # bounded in size, UTF-8 or a located error
+        except YamlError as exc:
+            raise NarrativeError(exc.problems) from None
+        return render_narrative(source, self.display_name, facts, refs)
 
 
-def _template_line(exc: BaseException, name: str) -> int | None:
+def _statement_line(exc: BaseException, name: str) -> int | None:
+    """The narrative line of an error raised outside a guarded ``{{ … }}`` (Jinja rewrites the
+    traceback so that the narrative's frames carry its lines)."""
+    import traceback
+
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename == name:
             return frame.lineno
     return getattr(exc, "lineno", None)
 
 
+def _syntax_message(exc: jinja2.TemplateSyntaxError, env: sandbox.NarrativeSandbox) -> str:
+    message = sandbox._plain(exc.message or "")
+    unknown = re.match(r'No (filter|test) named "([^"]+)"', message)
+    if unknown:
+        kind, word = unknown.groups()
+        known = env.filters if kind == "filter" else env.tests
+        return f'there is no {kind} "{word}"{did_you_mean(word, known)}'
+    return f"Jinja syntax: {message.rstrip('.')}; check the {{{{ … }}}} and {{% … %}} on this line"
+
+
 def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object]) -> Markup:
-    """Render one narrative text; ``refs`` maps float keys to numbered tables, figures and boxes."""
+    """Render one narrative text; ``refs`` maps float keys to numbered tables, figures and boxes.
+
+    Raises :class:`NarrativeError` with every problem of the text (typed numbers included)."""
+    if len(source) > sandbox.MAX_OUTPUT:
+        raise NarrativeError([Problem(name, None, f"is {len(source):,} characters long; a narrative file may have at most {sandbox.MAX_OUTPUT:,}: split it or move data into a table".replace(",", " "))])
+    problems = typed_number_problems(source, name)
 
     def ref(key: str) -> str:
         target = refs.get(key)
         if target is None:
-            raise KeyError(f"ref({key!r}): no table, figure or box has this key; known: {', '.join(sorted(refs))}")
+            raise AuthorError(f'ref("{key}"): no table, figure or box has this key{did_you_mean(key, refs)}')
         return f"[{target.label.lower()}](#{target.anchor})"
 
-    env = _environment(name, source)
+    expressions = sandbox.expressions_by_line(source)
+    failed: set[tuple[int, int]] = set()
+
+    def on_failure(exc: Exception, line: int, index: int) -> None:
+        if (line, index) in failed:  # in a loop: reported once
+            return
+        failed.add((line, index))
+        expression = expressions.get((line, index))
+        where = f"in {expression}: " if expression else ""
+        problems.append(Problem(name, line, where + sandbox.describe(exc, expression, names)))
+
+    env = sandbox.NarrativeSandbox(on_failure)
+    names = sorted({*facts, "ref", *(n for n in env.globals if not n.startswith("_"))})
     try:
-        template = env.get_template(name)
-        text = template.render(**facts, ref=ref)
+        template = sandbox.compile_narrative(env, source, name)
     except jinja2.TemplateSyntaxError as exc:
-        raise NarrativeError(name, exc.lineno, f"template syntax: {exc.message}") from None
-    except (jinja2.UndefinedError, KeyError, AttributeError, TypeError) as exc:
-        raise NarrativeError(name, _template_line(exc, name), str(exc).strip("'\"")) from None
-    return markdown_to_html(text)
+        problems.append(Problem(name, exc.lineno, _syntax_message(exc, env)))
+        raise NarrativeError(problems) from None
+
+    chunks, size = [], 0
+    env.start(sandbox.TIME_LIMIT)
+    try:
+        for chunk in template.generate(**facts, ref=ref):
+            size += len(chunk)
+            if size > sandbox.MAX_OUTPUT:
+                raise AuthorError(f"the narrative would print more than {sandbox.MAX_OUTPUT:,} characters; shorten its loops".replace(",", " "))
+            chunks.append(chunk)
+    except sandbox.TooSlow as exc:
+        line = sandbox.line_reached(exc, template, name)
+        problems.append(Problem(name, line, f"still running after {sandbox.TIME_LIMIT:g} seconds (a loop over a large range, a macro calling itself?); simplify it"))
+    except Exception as exc:  # noqa: BLE001 -- an error in a {% … %} statement stops this file only
+        problems.append(Problem(name, _statement_line(exc, name), sandbox.describe(exc, None, names)))
+    if problems:
+        raise NarrativeError(problems)
+    return markdown_to_html("".join(chunks))
 
 
 TYPED_NUMBER = re.compile(r"(?<![\w.{#-])\d[\d,.]*\d?(?![\w}])")
@@ -141,3 +184,11 @@ def typed_numbers(source: str) -> list[tuple[int, str]]:
                 continue
             found.append((lineno, token))
     return found
+
+
+def typed_number_problems(source: str, name: str) -> list[Problem]:
+    """The typed-number rule as build problems: every figure must be computed, never typed."""
+    return [
+        Problem(name, line, f'the number "{token}" is typed; write the expression that computes it instead (e.g. {{{{ catalog.recommendations }}}}) — only years and ordinals (13th) may be typed')
+        for line, token in typed_numbers(source)
+    ]

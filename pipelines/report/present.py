@@ -12,6 +12,7 @@ import pandas as pd
 from pipelines.report.document import Cell, Figure, Table
 from pipelines.tables import values
 from pipelines.tables.load import IS_TOTAL, ROW_KEY, SourceTable
+from pipelines.tables.spec import DISPLAY_LAYOUTS
 
 
 def _fmt(table: SourceTable, column: str, value) -> Cell:
@@ -137,6 +138,7 @@ def ratification_cell(record) -> str:
 
 
 LAYOUTS = {"rows": _rows_layout, "transposed": _transposed_layout, "grouped_list": _grouped_list_layout, "pivot": _pivot_layout}
+assert tuple(LAYOUTS) == DISPLAY_LAYOUTS, "tables.spec.DISPLAY_LAYOUTS names the layouts declared here"
 
 
 def _table(table: SourceTable, columns, rows, numeric, totals, groups, markers) -> Table:

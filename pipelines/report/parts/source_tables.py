@@ -19,7 +19,7 @@ def place_tables(tables: dict[str, SourceTable], slots, comparison: pd.DataFrame
             continue
         shown = keep_printed(table, comparison) if comparison is not None else table
         block = present_figure(shown) if table.spec.display.get("figure") else present(shown)
-        slots.put(table.spec.placement, block, table.file)
+        slots.put(table.spec.placement, block, table.spec.file or table.file, table.spec.lines.get("placement"))
 
 
 def comparison_table(comparison: pd.DataFrame, tables: dict[str, SourceTable]) -> Table:
