@@ -26,5 +26,5 @@ def colophon(ctx: AssemblyContext):
         css_class="hashes",
     )
     facts = {"colophon": {"edition": record["edition"], "build_date": record["build_date"][:10], "commit": record["commit"], "fingerprint": record["fingerprint"], "inputs": len(record["inputs"])}}
-    section = Section("colophon", "Colophon", level=2, css_class="appendix colophon", blocks=[NarrativeSlot("colophon", "colophon.md.j2", facts=facts), packages, inputs])
+    section = Section("colophon", "Colophon", level=2, css_class="appendix colophon", blocks=[NarrativeSlot("colophon", "colophon.md.j2", facts=facts), *ctx.extras.get("colophon_blocks", []), packages, inputs])
     return [], [section]

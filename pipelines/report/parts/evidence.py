@@ -13,10 +13,16 @@ from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
 from pipelines.indicators import charts
 from pipelines.indicators.definitions import INDICATORS
 from pipelines.report.assemble import NarrativeSlot
-from pipelines.report.document import Cell, CountryInitiatives, Figure, InitiativeCompilation, InitiativeEntry, KeyFigures, Section, Table
+from pipelines.report.document import Cell, CountryInitiatives, Figure, InitiativeCompilation, InitiativeEntry, KeyFigures, Prose, Section, Table
+from pipelines.report.fonts import missing_glyphs
+from pipelines.report.volume import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, VolumePlan, plan_volume, shorten
 from pipelines.survey.model import CONSTITUENCIES, SOURCES, STATUSES
 
 SHORT_NAMES = {"LAO": "Lao PDR", "BRN": "Brunei Darussalam"}
+# The survey values the paper prints (the compilation and Appendix I): a character no font can draw
+# is traced back to them (:func:`unprintable_values`).
+PRINTED_FIELDS = {"initiative": ("title", "description"), "respondent": ("organisation", "acronym")}
+DESCRIPTION_SHORTENED = "shortened: the full description is in the data file initiatives.csv"
 
 
 def country_name(code: str) -> str:
@@ -199,7 +205,12 @@ def cluster_key_figures(row: dict) -> KeyFigures:
     return KeyFigures(title="Indicators for this cluster", items=items)
 
 
-def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame) -> InitiativeCompilation:
+def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, plan: VolumePlan | None = None) -> InitiativeCompilation:
+    """The sub-cluster's initiatives by Member State; only their number and a pointer to the data file
+    when the edition has more than the paper lists (see :mod:`pipelines.report.volume`)."""
+    empty_message = "No initiative was reported for this sub-cluster in the review period."
+    if plan is not None and not plan.print_compilation:
+        return InitiativeCompilation([], empty_message=plan.compilation_note(len(initiatives)) if len(initiatives) else empty_message)
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
     countries = []
     for code in ASEAN_MEMBER_STATES:
@@ -210,16 +221,44 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame) -> Initiat
         for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
             years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
             meta = ", ".join(filter(None, [years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
-            entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=f"init-{_anchor(r.uid)}"))
+            entries.append(
+                InitiativeEntry(
+                    title=shorten(r.title, MAX_TITLE_CHARS).rstrip("."),
+                    description=shorten(r.description, MAX_DESCRIPTION_CHARS, DESCRIPTION_SHORTENED),
+                    reporter=shorten(names.get(r.respondent_id, ""), MAX_TITLE_CHARS),
+                    meta=f"({meta})" if meta else "",
+                    anchor=f"init-{_anchor(r.uid)}",
+                )
+            )
         countries.append(CountryInitiatives(country_name(code), entries))
-    return InitiativeCompilation(countries, empty_message="No initiative was reported for this sub-cluster in the review period.")
+    return InitiativeCompilation(countries, empty_message=empty_message)
+
+
+def unprintable_values(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> pd.DataFrame:
+    """The printed survey values with a character no font of the report has a glyph for: file, sheet,
+    row, column, value and the characters, so that the respondent can be asked to correct it."""
+    found = []
+    for record, frame in (("initiative", initiatives), ("respondent", respondents)):
+        for column in PRINTED_FIELDS[record]:
+            if column not in frame or frame.empty:
+                continue
+            values = frame[column].astype(str)
+            if not missing_glyphs("".join(set("".join(values)))):  # one pass over the characters, not per row
+                continue
+            for index, value in values.items():
+                if characters := missing_glyphs(value):
+                    row = frame.loc[index]
+                    found.append({"record": record, "file": row.get("file", ""), "sheet": row.get("sheet", ""), "row": row.get("row", ""), "column": column, "value": value, "characters": " ".join(f"{c} (U+{ord(c):04X})" for c in characters)})
+    return pd.DataFrame(found, columns=["record", "file", "sheet", "row", "column", "value", "characters"])
 
 
 def _anchor(uid: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in uid)
 
 
-def appendix_respondents(respondents: pd.DataFrame) -> Section:
+def appendix_respondents(respondents: pd.DataFrame, plan: VolumePlan | None = None) -> Section:
+    if plan is not None and not plan.list_respondents:
+        return Section("appendix-1", "List of respondents", level=2, number="Appendix I", css_class="appendix", blocks=[Prose(Markup("<p>{}</p>").format(plan.respondents_note()))])
     rows = []
     for code in ASEAN_MEMBER_STATES:
         part = respondents[respondents["country"] == code].sort_values("organisation")
@@ -227,7 +266,7 @@ def appendix_respondents(respondents: pd.DataFrame) -> Section:
             rows.append([Cell(country_name(code), header=True), Cell("No response was received."), Cell("")])
             continue
         for index, r in enumerate(part.itertuples(index=False)):
-            label = r.organisation + (f" ({r.acronym})" if r.acronym and r.acronym not in r.organisation else "")
+            label = shorten(r.organisation, MAX_TITLE_CHARS) + (f" ({r.acronym})" if r.acronym and r.acronym not in r.organisation else "")
             rows.append([Cell(country_name(code) if index == 0 else "", header=True), Cell(label), Cell(CONSTITUENCIES[r.constituency].split(" (")[0])])
     table = Table(key="respondents", caption="Organizations that answered the questionnaire", columns=["Member State", "Organization", "Constituency"], rows=rows, source="Questionnaire responses of this edition.")
     return Section("appendix-1", "List of respondents", level=2, number="Appendix I", css_class="appendix", blocks=[table])
@@ -236,7 +275,8 @@ def appendix_respondents(respondents: pd.DataFrame) -> Section:
 def evidence_extras(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, changes, clusters, tables) -> dict:
     by_sub = {k: part for k, part in initiatives.groupby("subcluster")} if not initiatives.empty else {}
     empty = initiatives.iloc[0:0]
-    subcluster_blocks = {sub: [compilation(by_sub.get(sub, empty), respondents)] for sub in subcluster_indicators["subcluster"]}
+    plan = plan_volume(initiatives, respondents)
+    subcluster_blocks = {sub: [compilation(by_sub.get(sub, empty), respondents, plan)] for sub in subcluster_indicators["subcluster"]}
     if "figure01_kap_index" in tables:
         placement = tables["figure01_kap_index"].spec.placement.split("/", 1)[-1]
         subcluster_blocks.setdefault(placement, []).insert(0, kap_figure(tables["figure01_kap_index"]))
@@ -251,7 +291,8 @@ def evidence_extras(respondents, initiatives, cluster_indicators, subcluster_ind
         "cluster_blocks": cluster_blocks,
         "subcluster_blocks": subcluster_blocks,
         "cluster_facts": cluster_facts(cluster_indicators),
-        "appendix_respondents": appendix_respondents(respondents),
+        "appendix_respondents": appendix_respondents(respondents, plan),
+        "colophon_blocks": [Prose(Markup("<p>{}</p>").format(plan.statement()))],
     }
 
 
