@@ -46,6 +46,12 @@ def test_the_outputs_are_published_through_latest(afml13_build):
     assert (edition / "data" / "tables" / "table01_outflow.xlsx").exists()
 
 
+def test_the_report_checks_ran_on_the_real_build_and_found_nothing_to_report(afml13_build):
+    evaluations = {e.check_name: e for e in afml13_build.result.get_asset_check_evaluations()}
+    for name in ("report_text_has_glyphs", "report_within_volume_limits"):
+        assert evaluations[name].passed, name
+
+
 def test_pdf_outline_lists_chapters_clusters_subsections_and_appendices(pdf, catalog):
     titles = _outline_titles(pdf.outline)
     joined = "\n".join(titles)

@@ -136,3 +136,16 @@ def test_charts_draw_every_script_without_a_missing_glyph(recwarn):
     svg = charts.horizontal_bars([title for _, title, *_ in LINES], [float(i) for i in range(len(LINES))], "Đà Nẵng")
     assert svg.startswith("<svg")
     assert not [w for w in recwarn if "missing from" in str(w.message)]
+
+
+def test_the_report_check_warns_with_the_file_row_column_and_value():
+    import dagster as dg
+
+    from pipelines.report.assets import report_text_has_glyphs
+
+    initiatives, respondents = survey([*LINES, ("IDN", "Private use \ue000 character", "Description", "")])
+    result = report_text_has_glyphs(respondents=respondents, initiatives=initiatives)
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
+    problems = result.metadata["problems"].md_str
+    assert "sources/editions/test/survey/form.csv" in problems and f"| {len(LINES) + 2} | title |" in problems and "U+E000" in problems
+    assert report_text_has_glyphs(respondents=respondents, initiatives=initiatives.head(len(LINES))).passed
