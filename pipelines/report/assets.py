@@ -13,7 +13,10 @@ from pipelines.report.facts import catalog_facts, edition_facts, evidence_facts,
 from pipelines.report.model import Catalog, Document, ReportData
 from pipelines.report.parts.evidence import survey_facts
 from pipelines.report.parts.references import fill_references
+from pipelines.metadata import markdown_table
+from pipelines.report.parts.evidence import unprintable_values
 from pipelines.report.render import render_html, write_pdf
+from pipelines.report.volume import plan_volume
 from pipelines.settings import ProjectPaths
 
 GROUP = "report"
@@ -84,6 +87,9 @@ def report_document(
         outline = load_outline(edition_dir / OUTLINE_FILE, f"sources/editions/{edition.id}/{OUTLINE_FILE}", set(BLOCKS))
     else:
         outline = load_outline(paths.templates / DEFAULT_OUTLINE, f"templates/{DEFAULT_OUTLINE}", set(BLOCKS))
+    volume = plan_volume(initiatives, respondents)
+    for message in volume.messages():  # said before anything is laid out (see report_within_volume_limits)
+        context.log.warning(message)
     catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
     slots = Slots.for_paper(outline.slots, list(catalog.clusters["cluster"]), list(catalog.subclusters["subcluster_id"]))
     place_tables(source_tables, slots, printed_vs_computed)
@@ -116,6 +122,7 @@ def report_document(
             "tables": len(document.float_lists[0][1]),
             "figures": len(document.float_lists[1][1]),
             "boxes": len(document.float_lists[2][1]),
+            "volume_limits_reached": len(volume.messages()),
         },
     )
 
@@ -157,6 +164,8 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
     )
     if result.warnings:
         raise RuntimeError("WeasyPrint reported problems:\n  " + "\n  ".join(result.warnings))
+    if result.missing_glyphs:  # not fatal: the report_text_has_glyphs check names the survey rows
+        context.log.warning("Characters no font of the report can draw (printed as an empty box): " + " ".join(f"{c} (U+{ord(c):04X})" for c in result.missing_glyphs))
     partial.replace(target)
     data = target.read_bytes()
     return dg.MaterializeResult(
@@ -165,8 +174,37 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
             "pages": result.pages,
             "size_bytes": len(data),
             "sha256": sha256_of(data),
+            "missing_glyphs": " ".join(f"U+{ord(c):04X}" for c in result.missing_glyphs) or "none",
         }
     )
 
 
+_SURVEY_INS = {"respondents": dg.AssetIn("respondents"), "initiatives": dg.AssetIn("initiatives")}
+
+
+@dg.asset_check(partitions_def=edition_partitions, asset=report_document, blocking=False, additional_ins=_SURVEY_INS)
+def report_text_has_glyphs(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.AssetCheckResult:
+    """Warns when a survey value the paper prints has a character no font of the report can draw (it
+    would show as an empty box): names the file, sheet, row, column and value to correct."""
+    found = unprintable_values(respondents, initiatives)
+    return dg.AssetCheckResult(
+        passed=found.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"values": len(found), "problems": dg.MetadataValue.md(markdown_table(found, 50) if not found.empty else "none")},
+    )
+
+
+@dg.asset_check(partitions_def=edition_partitions, asset=report_document, blocking=False, additional_ins=_SURVEY_INS)
+def report_within_volume_limits(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.AssetCheckResult:
+    """Warns when the survey exceeds what the paper prints (pipelines/report/volume.py): the paper
+    then points to the data files, and the message says which limit and what to do."""
+    messages = plan_volume(initiatives, respondents).messages()
+    return dg.AssetCheckResult(
+        passed=not messages,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"limits_reached": dg.MetadataValue.md("\n".join(f"- {m}" for m in messages) or "none")},
+    )
+
+
+REPORT_CHECKS = [report_text_has_glyphs, report_within_volume_limits]
 REPORT_ASSETS = [build_provenance, report_document, report_html, report_pdf]

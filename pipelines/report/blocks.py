@@ -50,7 +50,9 @@ def _change(ctx: AssemblyContext, options: dict) -> list:
 
 
 def _respondents_list(ctx: AssemblyContext, options: dict) -> list:
-    return [evidence.respondents_list(ctx.data.respondents)]
+    from pipelines.report.volume import plan_volume
+
+    return [evidence.respondents_list(ctx.data.respondents, plan_volume(ctx.data.initiatives, ctx.data.respondents))]
 
 
 def _data_quality(ctx: AssemblyContext, options: dict) -> list:
@@ -68,7 +70,13 @@ def _sources_cited(ctx: AssemblyContext, options: dict) -> list:
 def _colophon(ctx: AssemblyContext, options: dict) -> list:
     from pipelines.report.parts.colophon import colophon_blocks
 
-    return colophon_blocks(ctx.data.provenance)
+    from markupsafe import Markup
+
+    from pipelines.report.document import Prose
+    from pipelines.report.volume import plan_volume
+
+    statement = plan_volume(ctx.data.initiatives, ctx.data.respondents).statement()
+    return colophon_blocks(ctx.data.provenance) + [Prose(Markup("<p>{}</p>").format(statement))]
 
 
 def _crosswalk(ctx: AssemblyContext, options: dict) -> list:

@@ -23,14 +23,15 @@ def _pyplot():
     from matplotlib import font_manager
     from matplotlib import pyplot as plt
 
-    from pipelines.report.fonts import font_files
+    from pipelines.report.fonts import SANS_STACK, chart_font_files
 
-    for path in font_files():
-        if "Sans" in path.name:
-            font_manager.fontManager.addfont(str(path))
+    for path in chart_font_files():
+        font_manager.fontManager.addfont(str(path))
     plt.rcParams.update(
         {
-            "font.family": "Source Sans Pro",
+            # The report's sans-serif stack: a character Source Sans Pro lacks is drawn from the
+            # next family that has it (Latin diacritics, Thai, Lao, Khmer, Myanmar).
+            "font.family": SANS_STACK,
             "font.size": 9,
             "svg.fonttype": "path",
             "svg.hashsalt": "afml-progress-review",

@@ -6,8 +6,11 @@ The PDF and the HTML share one template and one body; they differ in stylesheet 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
-from dataclasses import dataclass
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
@@ -20,17 +23,51 @@ STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.cs
 
 def render_html(document, templates_dir: Path, medium: str) -> str:
     """The report as one HTML string; ``medium`` is ``"pdf"`` (paged) or ``"html"`` (screen edition)."""
+    import html as html_lib
+
     env = make_environment(str(templates_dir))
     css = "\n".join((templates_dir / "report" / name).read_text(encoding="utf-8") for name in STYLESHEETS[medium])
     # The stylesheets are the project's own files, not data: mark them safe so autoescape leaves them be.
     # The fonts are embedded last, reduced to the characters the page actually uses.
     placeholder = "/*@font-face rules*/"
     html = env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(placeholder))
-    import html as html_lib
+    characters = frozenset(html_lib.unescape(html)) | frozenset("–—‘’“”…•·×")
+    epoch = epoch_of(document.build_date)
+    with source_date_epoch(epoch):
+        # The PDF keeps the paper's own faces whole: WeasyPrint subsets what it embeds itself.
+        fonts = font_face_css(characters, subset_primary=medium == "html", epoch=epoch)
+    return html.replace(placeholder, fonts, 1)
 
-    # Only the HTML edition is reduced: WeasyPrint subsets the fonts of the PDF itself.
-    characters = frozenset(html_lib.unescape(html)) | frozenset("–—‘’“”…•·×") if medium == "html" else None
-    return html.replace(placeholder, font_face_css(characters), 1)
+
+def epoch_of(when: dt.datetime | None) -> int | None:
+    """Seconds since 1970 of the build date (from the data), the value of ``SOURCE_DATE_EPOCH``."""
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return int(when.timestamp())
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int | None):
+    """``SOURCE_DATE_EPOCH`` set in the process environment while the block runs, then restored.
+
+    fontTools (our own subsetting and WeasyPrint's fallback when the host lacks libharfbuzz-subset)
+    stamps the current time into every font it saves (``head.modified``) unless this is set: the
+    same inputs would then give other bytes a second later.
+    """
+    if epoch is None:
+        yield
+        return
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 # Notices about the host rather than the document: WeasyPrint falls back to fontTools for font
@@ -38,16 +75,27 @@ def render_html(document, templates_dir: Path, medium: str) -> str:
 HOST_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
 
 
+MISSING_GLYPH = ".notdef glyph rendered"
+
+
 class WeasyPrintWarnings(logging.Handler):
-    """Collects what WeasyPrint logs at WARNING and above: a missing resource or bad CSS is a defect."""
+    """Collects what WeasyPrint logs at WARNING and above: a missing resource or bad CSS is a defect.
+
+    A character no font can draw is kept apart (``missing_glyphs``): it comes from the text, not the
+    code, and is reported with the survey row it came from (the ``report_text_has_glyphs`` check).
+    """
 
     def __init__(self):
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
+        self.missing_glyphs: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if not message.startswith(HOST_NOTICES):
+        if message.startswith(MISSING_GLYPH):
+            found = re.search(r"\(U\+([0-9A-F]+)\)", message)
+            self.missing_glyphs[chr(int(found.group(1), 16)) if found else message] = None
+        elif not message.startswith(HOST_NOTICES):
             self.messages.append(message)
 
 
@@ -66,6 +114,7 @@ def capture_weasyprint_warnings():
 class PdfResult:
     pages: int
     warnings: list[str]
+    missing_glyphs: list[str] = field(default_factory=list)  # characters drawn as an empty box
 
 
 def write_pdf(
@@ -79,6 +128,7 @@ def write_pdf(
     """Lay out ``html`` and write a tagged PDF (PDF/UA-1) to ``target``.
 
     Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
+    ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools).
     """
     from weasyprint import HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
@@ -87,7 +137,7 @@ def write_pdf(
 
     fetcher = make_url_fetcher(allowed_roots)
     font_config = FontConfiguration()
-    with capture_weasyprint_warnings() as captured:
+    with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)):
         document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
         files = [Attachment(filename=str(path), url_fetcher=fetcher, name=path.name, created=build_date, modified=build_date) for path in (attachments or [])]
         document.write_pdf(
@@ -97,4 +147,4 @@ def write_pdf(
             uncompressed_pdf=False,
             custom_metadata=False,
         )
-    return PdfResult(pages=len(document.pages), warnings=captured.messages)
+    return PdfResult(pages=len(document.pages), warnings=captured.messages, missing_glyphs=list(captured.missing_glyphs))

@@ -46,6 +46,12 @@ def test_the_outputs_are_published_through_latest(afml13_build):
     assert (edition / "data" / "tables" / "table01_outflow.xlsx").exists()
 
 
+def test_the_report_checks_ran_on_the_real_build_and_found_nothing_to_report(afml13_build):
+    evaluations = {e.check_name: e for e in afml13_build.result.get_asset_check_evaluations()}
+    for name in ("report_text_has_glyphs", "report_within_volume_limits"):
+        assert evaluations[name].passed, name
+
+
 def test_pdf_outline_lists_chapters_clusters_subsections_and_appendices(pdf, catalog):
     titles = _outline_titles(pdf.outline)
     joined = "\n".join(titles)
@@ -122,8 +128,41 @@ def test_every_figure_has_alt_text_and_a_caption(afml13_build):
     assert all(re.search(r'alt="[^"]{20,}"', img) for img in images)
 
 
-def test_two_builds_of_the_same_inputs_give_the_same_bytes(afml13_build, tmp_path):
-    second = build_into(tmp_path)
+# What differs between two builds by design: the run that made it.
+RUN_RECORD = {"BUILD.json"}
+
+
+def published_files(build) -> dict[str, bytes]:
+    latest = (build.edition_dir / "latest").resolve()
+    return {p.relative_to(latest).as_posix(): p.read_bytes() for p in sorted(latest.rglob("*")) if p.is_file() and p.name not in RUN_RECORD}
+
+
+def test_two_builds_seconds_apart_on_the_fonttools_path_give_the_same_bytes(afml13_build, tmp_path, monkeypatch):
+    """Without libharfbuzz-subset (a stock Debian) WeasyPrint subsets fonts with fontTools, which stamps
+    the clock into every font it writes unless SOURCE_DATE_EPOCH is honoured. Both builds take that
+    path here, at least two seconds apart, and every published file must be byte-identical."""
+    import os
+    import time
+
+    from weasyprint.pdf import fonts as weasyprint_fonts
+
+    host_uses_fonttools = weasyprint_fonts.harfbuzz_subset is None
+    monkeypatch.setattr(weasyprint_fonts, "harfbuzz_subset", None)  # as if libharfbuzz-subset were missing
+    subset_with_fonttools = []
+    original = weasyprint_fonts.Font._fonttools_subset
+    monkeypatch.setattr(weasyprint_fonts.Font, "_fonttools_subset", lambda self, *a: subset_with_fonttools.append(self.family) or original(self, *a))
+    epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
+
+    first = afml13_build if host_uses_fonttools else build_into(tmp_path / "first")
+    elapsed = time.time() - (first.edition_dir / "report.pdf").stat().st_mtime
+    time.sleep(max(0.0, 2.5 - elapsed))
+    second = build_into(tmp_path / "second")
+
     assert second.result.success
-    for name in ("report.pdf", "report.html", "data/cluster_indicators.csv", "data/tables/table04_legal_cases.xlsx", "data/indicators.json"):
-        assert (second.edition_dir / name).read_bytes() == (afml13_build.edition_dir / name).read_bytes(), name
+    assert subset_with_fonttools, "the second build did not subset its fonts with fontTools"
+    assert os.environ.get("SOURCE_DATE_EPOCH") == epoch_before  # set while rendering only, then restored
+    before, after = published_files(first), published_files(second)
+    assert sorted(after) == sorted(before)
+    for kind in (".pdf", ".html", ".xlsx", ".csv", ".json"):
+        assert any(name.endswith(kind) for name in after), kind
+    assert [name for name in after if after[name] != before[name]] == []

@@ -14,10 +14,16 @@ from markupsafe import Markup
 from pipelines import formatting
 from pipelines.shared.region import ASEAN_MEMBER_STATES
 from pipelines.report import charts
-from pipelines.report.document import Cell, CountryInitiatives, Figure, InitiativeCompilation, InitiativeEntry, KeyFigures, Table
+from pipelines.report.document import Cell, CountryInitiatives, Figure, InitiativeCompilation, InitiativeEntry, KeyFigures, Prose, Table
+from pipelines.report.fonts import missing_glyphs
+from pipelines.report.volume import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, VolumePlan, shorten
 from pipelines.survey.model import CONSTITUENCIES, REGIONAL, SOURCES, STATUSES
 
 SHORT_NAMES = {"LAO": "Lao PDR", "BRN": "Brunei Darussalam"}
+# The survey values the paper prints (the compilation and Appendix I): a character no font can draw
+# is traced back to them (:func:`unprintable_values`).
+PRINTED_FIELDS = {"initiative": ("title", "description"), "respondent": ("organisation", "acronym")}
+DESCRIPTION_SHORTENED = "shortened: the full description is in the list of initiatives published with this paper"
 
 
 def country_name(code: str) -> str:
@@ -215,16 +221,28 @@ def _entries(part: pd.DataFrame, names: dict[str, str], listed: set) -> list[Ini
         actor = getattr(r, "regional_actor", "") if getattr(r, "scope", "") == REGIONAL else ""
         meta = ", ".join(filter(None, [actor, years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
         anchor = f"init-{_anchor(r.uid)}" + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")
-        entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=anchor))
+        entries.append(
+            InitiativeEntry(
+                title=shorten(r.title, MAX_TITLE_CHARS).rstrip("."),
+                description=shorten(r.description, MAX_DESCRIPTION_CHARS, DESCRIPTION_SHORTENED),
+                reporter=shorten(names.get(r.respondent_id, ""), MAX_TITLE_CHARS),
+                meta=f"({meta})" if meta else "",
+                anchor=anchor,
+            )
+        )
         listed.add(r.uid)
     return entries
 
 
-def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, listed: set | None = None) -> InitiativeCompilation:
+def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, listed: set | None = None, plan: VolumePlan | None = None) -> InitiativeCompilation:
     """The initiatives of one sub-group by Member State, then those at ASEAN level (regional scope).
     ``listed`` holds the initiatives already compiled elsewhere in the paper (one serving several
-    commitments): a repeat gets its own anchor."""
+    commitments): a repeat gets its own anchor. Only their number and a pointer to the data file when
+    the edition has more than the paper lists (see :mod:`pipelines.report.volume`)."""
     listed = set() if listed is None else listed
+    empty_message = f"No initiative was reported for this {words.subgroup} in the review period."
+    if plan is not None and not plan.print_compilation:
+        return InitiativeCompilation([], empty_message=plan.compilation_note(len(initiatives)) if len(initiatives) else empty_message)
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
     countries = []
     for code in ASEAN_MEMBER_STATES:
@@ -234,15 +252,36 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, lis
     regional = initiatives[initiatives["scope"] == REGIONAL] if "scope" in initiatives else initiatives.iloc[0:0]
     if not regional.empty:
         countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed)))
-    return InitiativeCompilation(countries, empty_message=f"No initiative was reported for this {words.subgroup} in the review period.")
+    return InitiativeCompilation(countries, empty_message=empty_message)
+
+
+def unprintable_values(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> pd.DataFrame:
+    """The printed survey values with a character no font of the report has a glyph for: file, sheet,
+    row, column, value and the characters, so that the respondent can be asked to correct it."""
+    found = []
+    for record, frame in (("initiative", initiatives), ("respondent", respondents)):
+        for column in PRINTED_FIELDS[record]:
+            if column not in frame or frame.empty:
+                continue
+            values = frame[column].astype(str)
+            if not missing_glyphs("".join(set("".join(values)))):  # one pass over the characters, not per row
+                continue
+            for index, value in values.items():
+                if characters := missing_glyphs(value):
+                    row = frame.loc[index]
+                    found.append({"record": record, "file": row.get("file", ""), "sheet": row.get("sheet", ""), "row": row.get("row", ""), "column": column, "value": value, "characters": " ".join(f"{c} (U+{ord(c):04X})" for c in characters)})
+    return pd.DataFrame(found, columns=["record", "file", "sheet", "row", "column", "value", "characters"])
 
 
 def _anchor(uid: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in uid)
 
 
-def respondents_list(respondents: pd.DataFrame) -> Table:
-    """Appendix: every organization that answered, by Member State."""
+def respondents_list(respondents: pd.DataFrame, plan: VolumePlan | None = None) -> Table | Prose:
+    """Appendix: every organization that answered, by Member State (a sentence instead, beyond the
+    volume the paper lists)."""
+    if plan is not None and not plan.list_respondents:
+        return Prose(Markup("<p>{}</p>").format(plan.respondents_note()))
     rows = []
     for code in ASEAN_MEMBER_STATES:
         part = respondents[respondents["country"] == code].sort_values("organisation")
@@ -250,6 +289,6 @@ def respondents_list(respondents: pd.DataFrame) -> Table:
             rows.append([Cell(country_name(code), header=True), Cell("No response was received."), Cell("")])
             continue
         for index, r in enumerate(part.itertuples(index=False)):
-            label = r.organisation + (f" ({r.acronym})" if r.acronym and r.acronym not in r.organisation else "")
+            label = shorten(r.organisation, MAX_TITLE_CHARS) + (f" ({r.acronym})" if r.acronym and r.acronym not in r.organisation else "")
             rows.append([Cell(country_name(code) if index == 0 else "", header=True), Cell(label), Cell(CONSTITUENCIES[r.constituency].split(" (")[0])])
     return Table(key="respondents", caption="Organizations that answered the questionnaire", columns=["Member State", "Organization", "Constituency"], rows=rows, source="Questionnaire responses of this edition.")

@@ -11,6 +11,7 @@ from pipelines.report.assemble import AssemblyContext, NarrativeSlot
 from pipelines.report.document import RecommendationList, Section
 from pipelines.report.parts.catalog_views import recommendation_items, recommendation_list
 from pipelines.report.parts.evidence import cluster_country_chart, cluster_facts, cluster_key_figures, compilation
+from pipelines.report.volume import plan_volume
 
 KINDS = ("progress", "listing")
 
@@ -37,6 +38,7 @@ def progress_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
     empty = data.initiatives.iloc[0:0]
     several_instruments = catalog.recommendations["forum_id"].nunique() > 1
     listed: set[str] = set()
+    plan = plan_volume(data.initiatives, data.respondents)  # how much of the compilation the paper prints
     sections = []
     for index, cluster in enumerate(catalog.clusters.itertuples(index=False), start=1):
         members = catalog.memberships[catalog.memberships["cluster"] == cluster.cluster]
@@ -58,7 +60,7 @@ def progress_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
                 listing = recommendation_list(sub_members, catalog.recommendations, catalog.forums, None, framework=ctx.framework)
             sub_blocks = [listing, NarrativeSlot(f"subgroup-{sub.subcluster_id}", None)]
             sub_blocks += ctx.slots.take(f"subgroup/{sub.subcluster_id}")
-            sub_blocks.append(compilation(by_sub.get(sub.subcluster_id, empty), data.respondents, words, listed))
+            sub_blocks.append(compilation(by_sub.get(sub.subcluster_id, empty), data.respondents, words, listed, plan))
             section.children.append(Section(f"{parent.key}-{index}-{sub.position}", sub.title, level=parent.level + 2, number=f"{number}.{sub.position}" if number else "", blocks=sub_blocks))
         sections.append(section)
     return sections
