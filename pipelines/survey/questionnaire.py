@@ -30,7 +30,7 @@ def _instructions(edition: Edition, framework: Framework) -> list[str]:
         "",
         "1. Fill in the Respondent sheet (one answer per line). Keep the Respondent ID you were given.",
         "2. Describe each initiative on its own line of the Initiatives sheet. Use the drop-down lists.",
-        f"3. The {words.Commitments} sheet lists the {words.commitments} by {words.group} and {words.subgroup}, with their IDs.",
+        f"3. The {words.Commitments} sheet lists the {words.commitments} by {words.group}" + (f" and {words.subgroup}" if words.has_subgroups else "") + ", with their IDs.",
         "4. Send the file back as it is (do not rename sheets). A later file from you replaces the earlier one.",
         "",
         "Every problem found in your answers is listed in a validation report that the review team sends back.",
@@ -130,14 +130,14 @@ def write_questionnaire(edition: Edition, clusters: pd.DataFrame, subclusters: p
     reference.append([words.Group, words.Subgroup, f"{words.Commitment} ID", words.Instrument, "No.", "Text"])
     for cell in reference[1]:
         cell.font = bold
-    ordinals = dict(zip(forums["forum_id"], forums["ordinal"]))
+    instruments = {f["forum_id"]: framework.instrument_label(f) for f in forums.to_dict("records")}
     recs = recommendations.set_index("recommendation_id")
     titles = dict(zip(subclusters["subcluster_id"], subclusters["title"]))
     for m in memberships.itertuples(index=False):
         if m.recommendation_id not in recs.index:
             continue
         rec = recs.loc[m.recommendation_id]
-        reference.append([m.cluster, f"{m.subcluster_id} – {titles[m.subcluster_id]}", m.recommendation_id, f"{ordinals[rec['forum_id']]} {framework.short_title}", int(rec["number"]), rec["text"]])
+        reference.append([m.cluster, f"{m.subcluster_id} – {titles[m.subcluster_id]}", m.recommendation_id, instruments[rec["forum_id"]], int(rec["number"]), rec["text"]])
     reference.column_dimensions["F"].width = 120
 
     fixed = dt.datetime(2000, 1, 1)
