@@ -63,3 +63,32 @@ def test_a_stale_key_or_a_wrong_mapping_claim_stops_the_build_with_file_and_row(
         bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
         _classify(intake, bad)
     assert any(p.row == 3 and "the mapping reaches decl23-03" in p.reason for p in caught.value.problems)
+
+
+def test_the_declaration_questionnaire_asks_about_its_commitments_and_reads_back(tmp_path):
+    """``make questionnaire EDITION=asean-crisis-2023-baseline``: the framework's words and paragraphs;
+    an answer filed under a theme and a paragraph validates against the Declaration."""
+    from openpyxl import load_workbook
+
+    from pipelines.catalog.load import catalog_of_edition
+    from pipelines.survey.intake import catalogue_for, run_intake
+    from pipelines.survey.questionnaire import write_questionnaire
+
+    paths = ProjectPaths()
+    edition = paths.edition("asean-crisis-2023-baseline")
+    catalog = catalog_of_edition(paths, edition.id)
+    target = tmp_path / "survey" / "q.xlsx"
+    write_questionnaire(
+        edition, catalog["clusters"], catalog["subclusters"], catalog["recommendations"], catalog["cluster_memberships"], catalog["forums"], target,
+        prefill={"respondent_id": "SGP-Z", "organisation": "Z", "country": "Singapore", "constituency": "workers"},
+        initiatives=[{"initiative_id": "1", "country": "SGP – Singapore", "title": "T", "description": "D.", "cluster": "information-services – Information and services", "subcluster": "decl23-03 – Commitment 3", "recommendation_ids": "decl23-03", "start_year": 2020}],
+        framework=paths.framework(edition.id),
+    )
+    book = load_workbook(target)
+    assert book.sheetnames[:4] == ["Instructions", "Respondent", "Initiatives", "Commitments"]
+    assert book["Commitments"].max_row == 1 + len(catalog["cluster_memberships"])
+    assert "lists the commitments by theme, with their IDs" in " ".join(str(c.value) for c in book["Instructions"]["A"])
+    result = run_intake(target.parent, tmp_path, catalogue_for(edition, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
+    assert result.problems.empty, result.problems.to_dict("records")
+    row = result.initiatives.iloc[0]
+    assert (row["cluster"], row["subcluster"], row["recommendation_ids"]) == ("information-services", "decl23-03", "decl23-03")
