@@ -106,6 +106,10 @@ class Framework:
     def short_title(self) -> str:
         return self.short_name
 
+    def display_path(self, path: Path | None) -> str:
+        """A file of the framework as a person finds it in the checkout (``sources/frameworks/...``)."""
+        return relative_name(path, self.folder.parents[2]) if path is not None else ""
+
     def instrument_label(self, instrument: dict) -> str:
         """How the paper names an instrument ("3rd AFML"); the framework's short name by default."""
         template = self.vocabulary.instrument_label

@@ -6,11 +6,17 @@ Dynamic, so that nothing is read from disk when the definitions load: the CLI an
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
 from pipelines.settings import ProjectPaths
 
 edition_partitions = dg.DynamicPartitionsDefinition(name="edition")
+
+# Asset checks are partitioned by edition like the assets they check (otherwise a check receives
+# every edition's partition at once); Dagster marks partitioned checks as a preview feature.
+warnings.filterwarnings("ignore", message="Specifying a partitions_def on an AssetCheckSpec", category=dg.PreviewWarning)
 
 
 def sync_edition_partitions(instance: dg.DagsterInstance, paths: ProjectPaths) -> list[str]:

@@ -48,7 +48,7 @@ def classify(
     missing = [c for c in CLASSIFICATION_COLUMNS if c not in rows.columns]
     if missing:
         raise SourceError([SourceProblem(name, None, c, "", "column missing") for c in missing])
-    rows = rows.assign(_row=range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows)))
+    rows = rows.assign(line=range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows)))
     rows = rows[rows["edition"] == evidence_edition]
     mapping = read_csv_strings(mapping_file) if mapping_file is not None and mapping_file.exists() else None
     by_uid = initiatives.drop_duplicates("uid").set_index("uid")
@@ -56,19 +56,19 @@ def classify(
     problems: list[SourceProblem] = []
     for r in rows.itertuples(index=False):
         if r.uid not in by_uid.index:
-            problems.append(SourceProblem(name, r._row, "uid", r.uid, f"no accepted initiative of {evidence_edition} has this key"))
+            problems.append(SourceProblem(name, r.line, "uid", r.uid, f"no accepted initiative of {evidence_edition} has this key"))
             continue
         if " ".join(by_uid.loc[r.uid, "title"].split()) != " ".join(r.title.split()):
-            problems.append(SourceProblem(name, r._row, "title", r.title, f"the initiative {r.uid} is now titled {by_uid.loc[r.uid, 'title']!r}: check that the key still points to it"))
+            problems.append(SourceProblem(name, r.line, "title", r.title, f"the initiative {r.uid} is now titled {by_uid.loc[r.uid, 'title']!r}: check that the key still points to it"))
         if r.commitment_id not in groups:
-            problems.append(SourceProblem(name, r._row, "commitment_id", r.commitment_id, "not a commitment of this framework"))
+            problems.append(SourceProblem(name, r.line, "commitment_id", r.commitment_id, "not a commitment of this framework"))
         if r.method not in METHODS:
-            problems.append(SourceProblem(name, r._row, "method", r.method, f"one of: {', '.join(METHODS)}"))
+            problems.append(SourceProblem(name, r.line, "method", r.method, f"one of: {', '.join(METHODS)}"))
     if mapping is not None and not problems:
         for uid, part in rows[rows["method"] == "mapping"].groupby("uid", sort=False):
             reached = reached_commitments(mapping, by_uid.loc[uid])
             if set(part["commitment_id"]) != reached:
-                problems.append(SourceProblem(name, int(part["_row"].iloc[0]), "method", "mapping", f"the mapping reaches {', '.join(sorted(reached)) or 'no commitment'} from this initiative, not {', '.join(sorted(part['commitment_id']))}: classify it as manual, with the reason"))
+                problems.append(SourceProblem(name, int(part["line"].iloc[0]), "method", "mapping", f"the mapping reaches {', '.join(sorted(reached)) or 'no commitment'} from this initiative, not {', '.join(sorted(part['commitment_id']))}: classify it as manual, with the reason"))
     if problems:
         raise SourceError(problems)
     evidence = initiatives.drop_duplicates("uid").rename(columns={"cluster": "evidence_cluster", "subcluster": "evidence_subcluster", "recommendation_ids": "evidence_recommendation_ids"})

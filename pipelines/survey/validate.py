@@ -157,9 +157,11 @@ def validate_initiatives(frame: pd.DataFrame, catalogue: Catalogue, respondent_i
     _coded(problems, clean, "country", ASEAN_MEMBER_STATES, "unknown country: give the ASEAN Member State where the initiative is implemented", COUNTRY_ALIASES)
     cluster = _coded(problems, clean, "cluster", catalogue.clusters, "unknown cluster: one of A–J (see the Recommendations sheet)")
 
+    sub_ids = {k.upper(): k for k in catalogue.subclusters}  # ids in any case: A1, a1, decl23-01
+
     def subcluster_id(text: str):
         head = text.split(" – ", 1)[0].strip().upper()
-        return head if head in catalogue.subclusters else catalogue.subcluster_titles.get(text.lower())
+        return sub_ids.get(head) or catalogue.subcluster_titles.get(text.lower())
 
     sub = _per_unique(frame["subcluster"], subcluster_id)
     problems.add((frame["subcluster"] != "") & sub.isna(), "subcluster", "unknown sub-cluster")

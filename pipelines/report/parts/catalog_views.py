@@ -44,6 +44,7 @@ def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame, framework, capti
     """The themes of every instrument, generated from the framework's instruments table (for AFML,
     Table 3 of the 2020 paper)."""
     words = framework.vocabulary
+    compiled = framework.tables["instruments"].file if "instruments" in framework.tables else framework.folder / "framework.yaml"
     months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     rows = []
     for forum in forums.sort_values("number").itertuples(index=False):
@@ -56,13 +57,7 @@ def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame, framework, capti
         caption=caption or f"Themes of the {words.Instruments}",
         columns=[framework.short_name, "Theme and sub-themes", "Venue", "Date"],
         rows=rows,
-        source=f"{framework.short_name} outcome documents, as compiled in the catalog ({_source_file(framework)}).",
+        source=f"{framework.short_name} outcome documents, as compiled in the catalog ({framework.display_path(compiled)}).",
         css_class="themes",
     )
 
-
-def _source_file(framework) -> str:
-    """Where the instruments table comes from, as a path under sources/."""
-    source = framework.tables.get("instruments")
-    parts = source.file.parts if source else ()
-    return "/".join(parts[parts.index("sources"):]) if "sources" in parts else (source.file.name if source else "framework.yaml")

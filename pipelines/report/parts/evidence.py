@@ -198,15 +198,21 @@ def _signed(value) -> str:
     return ("+" if value > 0 else "") + _value("", value)
 
 
+def _percent_or_na(value) -> str:
+    """``45.3%``, or ``n/a`` where there is nothing to divide by."""
+    shown = _value("", value)
+    return shown if shown == "n/a" else f"{shown}%"
+
+
 def cluster_key_figures(row: dict, words, several_instruments: bool = True) -> KeyFigures:
     items = [
         (words.Commitments, _value("", row["recommendations"])),
         *([(f"From {words.instruments}", row["forum_range"])] if several_instruments else []),
-        ("With at least one initiative", f"{_value('', row['recommendations_with_initiatives'])} ({_value('', row['share_covered'])}%)"),
+        ("With at least one initiative", f"{_value('', row['recommendations_with_initiatives'])} ({_percent_or_na(row['share_covered'])})"),
         ("Initiatives reported", _value("", row["initiatives"])),
         ("Member States with initiatives", f"{_value('', row['countries_reporting'])} of {len(ASEAN_MEMBER_STATES)}"),
         ("At ASEAN level", _value("", row.get("initiatives_regional", 0))),
-        ("Gender-responsive", f"{_value('', row['share_gender_responsive'])}%"),
+        ("Gender-responsive", _percent_or_na(row["share_gender_responsive"])),
     ]
     return KeyFigures(title=f"Indicators for this {words.group}", items=items)
 

@@ -47,7 +47,9 @@ def progress_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
         group |= facts_by_group.get(cluster.cluster, {})
         blocks = [NarrativeSlot(f"group-{cluster.cluster}", "group.md.j2", facts={"group": group, words.group.replace("-", "_"): group})]
         if cluster.cluster in indicators:
-            blocks += [cluster_key_figures(indicators[cluster.cluster], words, several_instruments), cluster_country_chart(cluster.cluster, cluster.title, matrix.loc[cluster.cluster], words)]
+            blocks.append(cluster_key_figures(indicators[cluster.cluster], words, several_instruments))
+            if matrix.loc[cluster.cluster].sum():  # no chart of zeros: the key figures say there is none
+                blocks.append(cluster_country_chart(cluster.cluster, cluster.title, matrix.loc[cluster.cluster], words))
         blocks += ctx.slots.take(f"group/{cluster.cluster}")
         section = Section(f"{parent.key}-{index}", _heading(cluster.cluster, cluster.title, words), level=parent.level + 1, number=number, blocks=blocks)
         subs = catalog.subclusters[catalog.subclusters["cluster"] == cluster.cluster].sort_values("position")
