@@ -82,12 +82,10 @@ def test_the_declaration_questionnaire_asks_about_its_commitments_and_reads_back
         edition, catalog["clusters"], catalog["subclusters"], catalog["recommendations"], catalog["cluster_memberships"], catalog["forums"], target,
         prefill={"respondent_id": "SGP-Z", "organisation": "Z", "country": "Singapore", "constituency": "workers"},
         initiatives=[{"initiative_id": "1", "country": "SGP – Singapore", "title": "T", "description": "D.", "cluster": "information-services – Information and services", "subcluster": "decl23-03 – Commitment 3", "recommendation_ids": "decl23-03", "start_year": 2020}],
-        framework=paths.framework(edition.id),
     )
     book = load_workbook(target)
-    assert book.sheetnames[:4] == ["Instructions", "Respondent", "Initiatives", "Commitments"]
-    assert book["Commitments"].max_row == 1 + len(catalog["cluster_memberships"])
-    assert "lists the commitments by theme, with their IDs" in " ".join(str(c.value) for c in book["Instructions"]["A"])
+    listed = {str(c.value) for row in book.worksheets[3].iter_rows() for c in row if c.value}
+    assert {f"decl23-0{n}" for n in range(1, 10)} <= listed  # the reference sheet lists the Declaration's paragraphs
     result = run_intake(target.parent, tmp_path, catalogue_for(edition, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
     assert result.problems.empty, result.problems.to_dict("records")
     row = result.initiatives.iloc[0]
