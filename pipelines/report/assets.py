@@ -12,6 +12,7 @@ from pipelines.operations.publishing import build_dir_for_run
 from pipelines.partitions import edition_partitions
 from pipelines.report.assemble import AssemblyContext, assemble
 from pipelines.report.facts import catalog_facts, edition_facts, table_facts
+from pipelines.report.html_edition import data_links
 from pipelines.report.model import Catalog, Document
 from pipelines.report.parts.appendices import appendices
 from pipelines.report.parts.boxes import box_extras
@@ -109,12 +110,13 @@ def report_document(
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"})
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"])
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
     """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
-    folder; passes the paged variant of the same body on to the PDF."""
+    folder, linking each table and figure to its data published beside it; passes the paged variant
+    of the same body on to the PDF."""
     build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
-    screen = render_html(report_document, paths.templates, medium="html")
+    screen = render_html(report_document, paths.templates, medium="html", data_links=data_links(report_document, build_dir))
     data = screen.encode("utf-8")
     (build_dir / "report.html").write_bytes(data)
     paged = render_html(report_document, paths.templates, medium="pdf")

@@ -18,19 +18,31 @@ from pipelines.report.jinja_env import make_environment
 STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}
 
 
-def render_html(document, templates_dir: Path, medium: str) -> str:
-    """The report as one HTML string; ``medium`` is ``"pdf"`` (paged) or ``"html"`` (screen edition)."""
+def render_html(document, templates_dir: Path, medium: str, data_links: dict | None = None) -> str:
+    """The report as one HTML string; ``medium`` is ``"pdf"`` (paged) or ``"html"`` (screen edition).
+
+    ``data_links`` (anchor -> files of its data, see :mod:`pipelines.report.html_edition`) are shown
+    in the HTML edition only."""
     env = make_environment(str(templates_dir))
     css = "\n".join((templates_dir / "report" / name).read_text(encoding="utf-8") for name in STYLESHEETS[medium])
     # The stylesheets are the project's own files, not data: mark them safe so autoescape leaves them be.
     # The fonts are embedded last, reduced to the characters the page actually uses.
     placeholder = "/*@font-face rules*/"
-    html = env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(placeholder))
+    html = env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(placeholder), **html_edition_context(templates_dir, medium, data_links))
     import html as html_lib
 
     # Only the HTML edition is reduced: WeasyPrint subsets the fonts of the PDF itself.
     characters = frozenset(html_lib.unescape(html)) | frozenset("–—‘’“”…•·×") if medium == "html" else None
     return html.replace(placeholder, font_face_css(characters), 1)
+
+
+def html_edition_context(templates_dir: Path, medium: str, data_links: dict | None) -> dict:
+    """What the template shows in the HTML edition only: data links and the inlined reader script."""
+    from pipelines.report.html_edition import reader_script
+
+    if medium != "html":
+        return {"data_links": {}, "reader_script": ""}
+    return {"data_links": data_links or {}, "reader_script": reader_script(templates_dir)}
 
 
 # Notices about the host rather than the document: WeasyPrint falls back to fontTools for font

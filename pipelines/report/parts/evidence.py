@@ -199,8 +199,20 @@ def cluster_key_figures(row: dict) -> KeyFigures:
     return KeyFigures(title="Indicators for this cluster", items=items)
 
 
+def initiative_facets(r, constituency: str) -> dict[str, str]:
+    """What a reader of the HTML edition can filter an initiative by (each value as it is shown)."""
+    return {
+        "country": country_name(r.country),
+        "cluster": r.cluster,
+        "constituency": CONSTITUENCIES[constituency].split(" (")[0] if constituency else SOURCES[r.source],
+        "status": STATUSES.get(r.status, "Not stated"),
+        "gender": "Gender-responsive" if r.gender_responsive == "yes" else "Not stated as gender-responsive",
+    }
+
+
 def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame) -> InitiativeCompilation:
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
+    constituencies = dict(zip(respondents["respondent_id"], respondents["constituency"]))
     countries = []
     for code in ASEAN_MEMBER_STATES:
         part = initiatives[initiatives["country"] == code]
@@ -210,7 +222,7 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame) -> Initiat
         for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
             years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
             meta = ", ".join(filter(None, [years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
-            entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=f"init-{_anchor(r.uid)}"))
+            entries.append(InitiativeEntry(title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=f"init-{_anchor(r.uid)}", facets=initiative_facets(r, constituencies.get(r.respondent_id, ""))))
         countries.append(CountryInitiatives(country_name(code), entries))
     return InitiativeCompilation(countries, empty_message="No initiative was reported for this sub-cluster in the review period.")
 
