@@ -13,7 +13,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from pipelines.indicators.definitions import INDICATORS
 from pipelines.report.document import Figure, Table
+from pipelines.report.narrative import FACT_END, FACT_START, FACT_VALUE
 
 SCRIPT = "report/reader.js"
 DATA_FORMATS = ("csv", "xlsx")
@@ -93,3 +95,38 @@ def nest_headings(html: str, level: int) -> Markup:
         return Markup(html)
     shift = level + 1 - min(levels)
     return Markup(HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", str(html)))
+
+
+# Where the facts of each namespace a narrative quotes come from (text, link), for the reader who asks.
+FACT_ORIGINS = {
+    "catalog": ("Taken from the catalog of AFML forums, recommendations and their clusters.", "#sec-appendix-2", "The clustering (Appendix II)"),
+    "survey": ("Counted from the accepted survey responses and the literature review.", "data/initiatives.csv", "The initiatives (CSV)"),
+    "cluster": ("Counted from the initiatives and recommendations of this cluster.", "data/cluster_indicators.csv", "The cluster indicators (CSV)"),
+    "change": ("Compared with the indicators of the previous edition.", "data/cluster_indicators.csv", "The cluster indicators (CSV)"),
+    "tables": ("Computed from the raw values of the source tables.", "#sec-appendix-data-quality", "Data-quality notes"),
+    "quality": ("Counted by comparing the totals and shares the sources printed with those computed.", "data-quality.csv", "The comparison (CSV)"),
+}
+INDICATOR_DEFINITIONS = "#table-indicator-definitions"
+QUOTED = re.compile(f"{FACT_START}([^{FACT_VALUE}]*){FACT_VALUE}([^{FACT_END}]*){FACT_END}")
+
+
+def fact_origin(name: str) -> tuple[str, str, str]:
+    """What a number quoted as ``name`` (``cluster.initiatives``) is, and where to see its source."""
+    space, _, field = name.partition(".")
+    indicators = {i.name: i for i in INDICATORS}
+    if space in ("cluster", "change") and field in indicators:
+        return f"{indicators[field].label}: {indicators[field].description}", INDICATOR_DEFINITIONS, "Indicator definitions"
+    return FACT_ORIGINS.get(space, ("Computed by the pipeline from the edition's sources.", "", ""))
+
+
+def show_facts(html: str, screen: bool) -> Markup:
+    """On screen, each quoted number carries where it comes from (reader.js shows it on a click);
+    in the PDF, the marks are removed and the number stays as it was."""
+    from markupsafe import escape
+
+    def note(match: re.Match) -> str:
+        text, href, label = fact_origin(match.group(1))
+        link = f' data-href="{escape(href)}" data-href-text="{escape(label)}"' if href else ""
+        return f'<span class="fact" data-fact="{escape(match.group(1))}" data-source="{escape(text)}"{link}>{match.group(2)}</span>'
+
+    return Markup(QUOTED.sub(note if screen else lambda m: m.group(2), str(html)))

@@ -100,6 +100,27 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return getattr(exc, "lineno", None)
 
 
+# A number quoted from the facts is marked in the rendered text with its name (private-use characters,
+# which Markdown leaves alone): the HTML edition turns the mark into a note on where the number comes
+# from, the PDF drops it (pipelines.report.html_edition.show_facts).
+FACT_START, FACT_VALUE, FACT_END = "\ue000", "\ue001", "\ue002"
+QUOTED_FACT = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)+)\s*((?:\|[^{}]*)?)\}\}")
+NUMERIC_TEXT = re.compile(r"[\d\u00a0\u202f ,.%]*\d[\d\u00a0\u202f ,.%]*")
+
+
+def mark_quoted_facts(source: str) -> str:
+    """``{{ cluster.initiatives|number }}`` becomes ``{{ _fact(cluster.initiatives|number, "cluster.initiatives") }}``
+    (same line, so errors keep their line numbers)."""
+    return QUOTED_FACT.sub(lambda m: f'{{{{ _fact({m.group(1)}{m.group(2).rstrip()}, "{m.group(1)}") }}}}', source)
+
+
+def _fact(value, name: str):
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number or (isinstance(value, str) and NUMERIC_TEXT.fullmatch(value)):
+        return f"{FACT_START}{name}{FACT_VALUE}{value}{FACT_END}"
+    return value
+
+
 def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object]) -> Markup:
     """Render one narrative text; ``refs`` maps float keys to numbered tables, figures and boxes."""
 
@@ -109,10 +130,10 @@ def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object
             raise KeyError(f"ref({key!r}): no table, figure or box has this key; known: {', '.join(sorted(refs))}")
         return f"[{target.label.lower()}](#{target.anchor})"
 
-    env = _environment(name, source)
+    env = _environment(name, mark_quoted_facts(source))
     try:
         template = env.get_template(name)
-        text = template.render(**facts, ref=ref)
+        text = template.render(**facts, ref=ref, _fact=_fact)
     except jinja2.TemplateSyntaxError as exc:
         raise NarrativeError(name, exc.lineno, f"template syntax: {exc.message}") from None
     except (jinja2.UndefinedError, KeyError, AttributeError, TypeError) as exc:

@@ -35,16 +35,26 @@ def unavailable(reason: str):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium() -> str:
+    """The browser's executable; asked for before the build, so that a missing browser skips at once.
+    (The browser itself starts after the build: Dagster must not run inside playwright's event loop.)"""
     executable = chromium_path()
     if not executable:
         unavailable("Chromium is not installed (apt-get install chromium; .ci/run installs it)")
     try:
-        from playwright import sync_api
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("playwright is not installed (make setup installs it from requirements.lock)")
+    return executable
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """One Chromium per test module, closed before other modules run (and build) again."""
+    from playwright import sync_api
+
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

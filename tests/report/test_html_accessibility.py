@@ -21,7 +21,7 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_report_html_has_no_serious_accessibility_violation(open_page, axe_source, afml13_build, viewport):
+def test_report_html_has_no_serious_accessibility_violation(chromium, axe_source, afml13_build, open_page, viewport):
     page = open_page(afml13_build.edition_dir / "report.html", viewport)
     violations = axe_violations(page, axe_source)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
@@ -31,7 +31,7 @@ def test_report_html_has_no_serious_accessibility_violation(open_page, axe_sourc
     assert [v for v in violations if v["id"] in fixed] == [], describe([v for v in violations if v["id"] in fixed])
 
 
-def test_validation_report_has_no_serious_accessibility_violation(open_page, axe_source, afml13_build):
+def test_validation_report_has_no_serious_accessibility_violation(chromium, axe_source, afml13_build, open_page):
     reports = sorted((afml13_build.edition_dir / "validation").glob("*.html"))
     assert reports, "the build wrote no validation report"
     busiest = max(reports, key=lambda path: (path.stat().st_size, path.name))  # the one with most to say

@@ -20,14 +20,14 @@ def visible(page) -> int:
     return page.locator(f"{ITEMS}:visible").count()
 
 
-def test_without_scripts_every_initiative_is_shown_and_no_filter_appears(open_page, afml13_build, initiatives):
+def test_without_scripts_every_initiative_is_shown_and_no_filter_appears(chromium, afml13_build, open_page, initiatives):
     page = open_page(afml13_build.edition_dir / "report.html", scripts=False)
     assert visible(page) == len(initiatives)
     assert page.locator("#find-initiatives").count() == 0
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_filtering_by_member_state_shows_exactly_its_initiatives(open_page, afml13_build, initiatives, viewport):
+def test_filtering_by_member_state_shows_exactly_its_initiatives(chromium, afml13_build, open_page, initiatives, viewport):
     page = open_page(afml13_build.edition_dir / "report.html", viewport)
     assert visible(page) == len(initiatives)
     country, expected = "Thailand", int((initiatives["country"] == "THA").sum())
@@ -41,7 +41,7 @@ def test_filtering_by_member_state_shows_exactly_its_initiatives(open_page, afml
     assert visible(page) == len(initiatives)
 
 
-def test_words_and_facets_combine(open_page, afml13_build, initiatives):
+def test_words_and_facets_combine(chromium, afml13_build, open_page, initiatives):
     page = open_page(afml13_build.edition_dir / "report.html")
     thai = initiatives[initiatives["country"] == "THA"]
     text = (thai["title"] + " " + thai["description"]).str.lower()
@@ -58,7 +58,7 @@ def test_words_and_facets_combine(open_page, afml13_build, initiatives):
     assert page.locator(".finder-status").text_content() == f"Showing 0 of {len(initiatives)} initiatives."
 
 
-def test_sidebar_marks_the_section_being_read(open_page, afml13_build):
+def test_sidebar_marks_the_section_being_read(chromium, afml13_build, open_page):
     page = open_page(afml13_build.edition_dir / "report.html")
     target = page.locator(".sidebar a[href^='#sec-']").nth(5)
     section = target.get_attribute("href")
@@ -67,7 +67,7 @@ def test_sidebar_marks_the_section_being_read(open_page, afml13_build):
     assert page.locator(".sidebar a[aria-current]").count() == 1
 
 
-def test_skip_link_is_first_and_leads_to_the_text(open_page, afml13_build):
+def test_skip_link_is_first_and_leads_to_the_text(chromium, afml13_build, open_page):
     page = open_page(afml13_build.edition_dir / "report.html", PHONE)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to the text"
@@ -77,7 +77,7 @@ def test_skip_link_is_first_and_leads_to_the_text(open_page, afml13_build):
     assert not open_page(afml13_build.edition_dir / "report.html", DESKTOP).locator(".back-to-top").is_visible()
 
 
-def test_every_source_table_and_chart_links_its_data(open_page, afml13_build):
+def test_every_source_table_and_chart_links_its_data(chromium, afml13_build, open_page):
     page = open_page(afml13_build.edition_dir / "report.html")
     floats = page.eval_on_selector_all(
         "figure.table[id^='table-table'], figure.chart",
@@ -89,3 +89,22 @@ def test_every_source_table_and_chart_links_its_data(open_page, afml13_build):
     for _, links in floats:
         assert all((afml13_build.edition_dir / href).is_file() for href in links)
     assert page.locator(".sidebar a[href='report.pdf']").count() == 1
+
+
+def test_a_number_in_the_text_says_where_it_comes_from(chromium, afml13_build, open_page):
+    page = open_page(afml13_build.edition_dir / "report.html")
+    from pipelines.indicators.definitions import INDICATORS
+
+    facts = page.locator(".prose .fact[data-fact='cluster.initiatives']")
+    assert facts.count() >= 10  # one per cluster
+    fact = facts.first
+    fact.click()
+    assert fact.get_attribute("aria-expanded") == "true"
+    note = page.locator(".fact-source")
+    definition = next(i for i in INDICATORS if i.name == "initiatives").description
+    assert definition in note.text_content()
+    assert note.locator("a").get_attribute("href") == "#table-indicator-definitions"
+    fact.press("Enter")
+    assert page.locator(".fact-source").count() == 0
+    html = (afml13_build.edition_dir / "report.html").read_text(encoding="utf-8")
+    assert not any(mark in html for mark in "\ue000\ue001\ue002")  # no mark left behind
