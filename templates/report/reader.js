@@ -168,10 +168,39 @@
     });
   }
 
+  /* ---- On a small screen: the contents fold away, back-to-top appears once the reader scrolls ---- */
+  function setUpSmallScreen() {
+    var small = window.matchMedia("(max-width: 63.99rem)");
+    var sidebar = document.querySelector(".sidebar");
+    var top = document.querySelector(".back-to-top");
+    if (sidebar) {
+      var list = sidebar.querySelector(":scope > ol");
+      list.id = list.id || "sidebar-contents";
+      var toggle = element("button", { type: "button", class: "sidebar-toggle", "aria-controls": list.id }, ["Contents"]);
+      sidebar.querySelector(".sidebar-title").after(toggle);
+      var fold = function (folded) {
+        sidebar.classList.toggle("folded", folded);
+        toggle.setAttribute("aria-expanded", String(!folded));
+      };
+      toggle.addEventListener("click", function () { fold(!sidebar.classList.contains("folded")); });
+      sidebar.addEventListener("click", function (event) {
+        if (small.matches && event.target.closest("a")) fold(true);
+      });
+      fold(small.matches);
+      small.addEventListener("change", function () { fold(small.matches); });
+    }
+    if (top) {
+      var place = function () { top.classList.toggle("at-top", window.scrollY < window.innerHeight); };
+      window.addEventListener("scroll", place, { passive: true });
+      place();
+    }
+  }
+
   function start() {
     setUpFilters();
     setUpCurrentSection();
     setUpFactSources();
+    setUpSmallScreen();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -73,7 +73,6 @@ def test_skip_link_is_first_and_leads_to_the_text(chromium, afml13_build, open_p
     assert page.evaluate("document.activeElement.textContent") == "Skip to the text"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    assert page.locator(".back-to-top").is_visible()
     assert not open_page(afml13_build.edition_dir / "report.html", DESKTOP).locator(".back-to-top").is_visible()
 
 
@@ -108,3 +107,18 @@ def test_a_number_in_the_text_says_where_it_comes_from(chromium, afml13_build, o
     assert page.locator(".fact-source").count() == 0
     html = (afml13_build.edition_dir / "report.html").read_text(encoding="utf-8")
     assert not any(mark in html for mark in "\ue000\ue001\ue002")  # no mark left behind
+
+
+def test_on_a_phone_the_contents_fold_away_and_back_to_top_follows(chromium, afml13_build, open_page):
+    page = open_page(afml13_build.edition_dir / "report.html", PHONE)
+    contents = page.locator(".sidebar > ol")
+    toggle = page.locator(".sidebar-toggle")
+    assert not contents.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator(".back-to-top").is_visible()  # not on the first screen
+    toggle.click()
+    assert contents.is_visible()
+    page.locator(".sidebar a[href='#sec-2-3']").click()
+    assert not contents.is_visible()  # folded again once the reader has chosen
+    assert page.locator(".back-to-top").is_visible()
+    desktop = open_page(afml13_build.edition_dir / "report.html", DESKTOP)
+    assert desktop.locator(".sidebar > ol").is_visible() and not desktop.locator(".sidebar-toggle").is_visible()
