@@ -28,6 +28,7 @@ COMPUTED_EXPORTS = {
     "constituency-mix": "data/cluster_indicators",
     "change-since-previous": "data/cluster_indicators",
     "colophon-inputs": "manifest",
+    "colophon-packages": "manifest",
     "respondents-by-state": "data/respondents_by_country_and_constituency",
     "respondents": "data/respondents",
     "indicator-definitions": "data/indicators",
