@@ -15,6 +15,7 @@ from pipelines.report.parts.evidence import survey_facts
 from pipelines.report.parts.references import fill_references
 from pipelines.metadata import markdown_table
 from pipelines.report.parts.evidence import unprintable_values
+from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html, write_pdf
 from pipelines.report.volume import plan_volume
 from pipelines.settings import ProjectPaths
@@ -127,12 +128,13 @@ def report_document(
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"})
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"])
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
     """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
-    folder; passes the paged variant of the same body on to the PDF."""
+    folder, linking each table and figure to its data published beside it; passes the paged variant
+    of the same body on to the PDF."""
     build_dir = paths.build_dir(context)
-    screen = render_html(report_document, paths.templates, medium="html")
+    screen = render_html(report_document, paths.templates, medium="html", data_links=data_links(report_document, build_dir))
     data = screen.encode("utf-8")
     (build_dir / "report.html").write_bytes(data)
     paged = render_html(report_document, paths.templates, medium="pdf")

@@ -152,6 +152,7 @@ class InitiativeEntry:
     reporter: str
     meta: str
     anchor: str
+    facets: dict[str, str] = field(default_factory=dict)  # facet -> value, for the HTML edition's filters
 
 
 @dataclass

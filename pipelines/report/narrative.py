@@ -112,6 +112,27 @@ def _syntax_message(exc: jinja2.TemplateSyntaxError, env: sandbox.NarrativeSandb
     return f"Jinja syntax: {message.rstrip('.')}; check the {{{{ … }}}} and {{% … %}} on this line"
 
 
+# A number quoted from the facts is marked in the rendered text with its name (private-use characters,
+# which Markdown leaves alone): the HTML edition turns the mark into a note on where the number comes
+# from, the PDF drops it (pipelines.report.html_edition.show_facts).
+FACT_START, FACT_VALUE, FACT_END = "\ue000", "\ue001", "\ue002"
+QUOTED_FACT = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)+)\s*((?:\|[^{}]*)?)\}\}")
+NUMERIC_TEXT = re.compile(r"[\d\u00a0\u202f ,.%]*\d[\d\u00a0\u202f ,.%]*")
+
+
+def mark_quoted_facts(source: str) -> str:
+    """``{{ cluster.initiatives|number }}`` becomes ``{{ _fact(cluster.initiatives|number, "cluster.initiatives") }}``
+    (same line, so errors keep their line numbers)."""
+    return QUOTED_FACT.sub(lambda m: f'{{{{ _fact({m.group(1)}{m.group(2).rstrip()}, "{m.group(1)}") }}}}', source)
+
+
+def _fact(value, name: str):
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number or (isinstance(value, str) and NUMERIC_TEXT.fullmatch(value)):
+        return f"{FACT_START}{name}{FACT_VALUE}{value}{FACT_END}"
+    return value
+
+
 def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object]) -> Markup:
     """Render one narrative text; ``refs`` maps float keys to numbered tables, figures and boxes.
 
@@ -140,7 +161,7 @@ def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object
     env = sandbox.NarrativeSandbox(on_failure)
     names = sorted({*facts, "ref", *(n for n in env.globals if not n.startswith("_"))})
     try:
-        template = sandbox.compile_narrative(env, source, name)
+        template = sandbox.compile_narrative(env, mark_quoted_facts(source), name)
     except jinja2.TemplateSyntaxError as exc:
         problems.append(Problem(name, exc.lineno, _syntax_message(exc, env)))
         raise NarrativeError(problems) from None
@@ -148,7 +169,7 @@ def render_narrative(source: str, name: str, facts: dict, refs: dict[str, object
     chunks, size = [], 0
     env.start(sandbox.TIME_LIMIT)
     try:
-        for chunk in template.generate(**facts, ref=ref):
+        for chunk in template.generate(**facts, ref=ref, _fact=_fact):
             size += len(chunk)
             if size > sandbox.MAX_OUTPUT:
                 raise AuthorError(f"the narrative would print more than {sandbox.MAX_OUTPUT:,} characters; shorten its loops".replace(",", " "))

@@ -21,8 +21,11 @@ from pipelines.shared.jinja_env import make_environment
 STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}
 
 
-def render_html(document, templates_dir: Path, medium: str) -> str:
-    """The report as one HTML string; ``medium`` is ``"pdf"`` (paged) or ``"html"`` (screen edition)."""
+def render_html(document, templates_dir: Path, medium: str, data_links: dict | None = None) -> str:
+    """The report as one HTML string; ``medium`` is ``"pdf"`` (paged) or ``"html"`` (screen edition).
+
+    ``data_links`` (anchor -> files of its data, see :mod:`pipelines.report.html_edition`) are shown
+    in the HTML edition only."""
     import html as html_lib
 
     env = make_environment(str(templates_dir))
@@ -30,7 +33,7 @@ def render_html(document, templates_dir: Path, medium: str) -> str:
     # The stylesheets are the project's own files, not data: mark them safe so autoescape leaves them be.
     # The fonts are embedded last, reduced to the characters the page actually uses.
     placeholder = "/*@font-face rules*/"
-    html = env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(placeholder))
+    html = env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(placeholder), **html_edition_context(templates_dir, medium, data_links))
     characters = frozenset(html_lib.unescape(html)) | frozenset("–—‘’“”…•·×")
     epoch = epoch_of(document.build_date)
     with source_date_epoch(epoch):
@@ -68,6 +71,15 @@ def source_date_epoch(epoch: int | None):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def html_edition_context(templates_dir: Path, medium: str, data_links: dict | None) -> dict:
+    """What the template shows in the HTML edition only: data links and the inlined reader script."""
+    from pipelines.report.html_edition import reader_script
+
+    if medium != "html":
+        return {"data_links": {}, "reader_script": ""}
+    return {"data_links": data_links or {}, "reader_script": reader_script(templates_dir)}
 
 
 # Notices about the host rather than the document: WeasyPrint falls back to fontTools for font

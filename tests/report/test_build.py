@@ -92,7 +92,7 @@ def test_pdf_is_tagged_with_title_language_and_attachments(pdf, afml13_build):
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.ids, self.hrefs, self.external = set(), [], []
+        self.ids, self.hrefs, self.external, self.beside = set(), [], [], []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -102,6 +102,8 @@ class _Links(HTMLParser):
             value = attrs.get(key) or ""
             if value.startswith("#"):
                 self.hrefs.append(value[1:])
+            elif tag == "a" and key == "href" and value and ":" not in value and not value.startswith("/"):
+                self.beside.append(value)  # a download published beside the report (the PDF, the data)
             elif value and not value.startswith("data:"):
                 self.external.append(value)
 
@@ -113,6 +115,7 @@ def test_html_is_self_contained_and_every_internal_link_resolves(afml13_build):
     assert missing == []
     assert parser.external == []
     assert len(parser.hrefs) > 200
+    assert [href for href in parser.beside if not (afml13_build.edition_dir / href).is_file()] == []
 
 
 def test_boxes_are_numbered_listed_and_placed(afml13_build, pdf_text):

@@ -220,7 +220,19 @@ def cluster_key_figures(row: dict, words, several_instruments: bool = True) -> K
 ASEAN_LEVEL = "ASEAN level"  # the heading of regional initiatives, after the Member States
 
 
-def _entries(part: pd.DataFrame, names: dict[str, str], listed: set) -> list[InitiativeEntry]:
+def initiative_facets(r, constituency: str) -> dict[str, str]:
+    """What a reader of the HTML edition can filter an initiative by (each value as it is shown)."""
+    return {
+        "country": ASEAN_LEVEL if getattr(r, "scope", "") == REGIONAL else country_name(r.country),
+        "cluster": r.cluster,
+        "constituency": CONSTITUENCIES[constituency].split(" (")[0] if constituency else SOURCES[r.source],
+        "status": STATUSES.get(r.status, "Not stated"),
+        "gender": "Gender-responsive" if r.gender_responsive == "yes" else "Not stated as gender-responsive",
+    }
+
+
+def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, constituencies: dict[str, str] | None = None) -> list[InitiativeEntry]:
+    constituencies = constituencies or {}
     entries = []
     for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
         years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
@@ -234,6 +246,7 @@ def _entries(part: pd.DataFrame, names: dict[str, str], listed: set) -> list[Ini
                 reporter=shorten(names.get(r.respondent_id, ""), MAX_TITLE_CHARS),
                 meta=f"({meta})" if meta else "",
                 anchor=anchor,
+                facets=initiative_facets(r, constituencies.get(r.respondent_id, "")),
             )
         )
         listed.add(r.uid)
@@ -250,14 +263,15 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, lis
     if plan is not None and not plan.print_compilation:
         return InitiativeCompilation([], empty_message=plan.compilation_note(len(initiatives)) if len(initiatives) else empty_message)
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
+    constituencies = dict(zip(respondents["respondent_id"], respondents["constituency"]))
     countries = []
     for code in ASEAN_MEMBER_STATES:
         part = initiatives[initiatives["country"] == code]
         if not part.empty:
-            countries.append(CountryInitiatives(country_name(code), _entries(part, names, listed)))
+            countries.append(CountryInitiatives(country_name(code), _entries(part, names, listed, constituencies)))
     regional = initiatives[initiatives["scope"] == REGIONAL] if "scope" in initiatives else initiatives.iloc[0:0]
     if not regional.empty:
-        countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed)))
+        countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed, constituencies)))
     return InitiativeCompilation(countries, empty_message=empty_message)
 
 
