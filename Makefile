@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 
 .PHONY: setup report test ui questionnaire bench lock clean help
 help:
-	@echo "make report [EDITION=afml-13] [FORCE=1]  build outputs/<edition>/report.html and report.pdf"
+	@echo "make report [EDITION=afml-13] [FORCE=1] [STRICT=1]  build outputs/<edition>/report.html and report.pdf"
 	@echo "make test                      run the whole test suite"
 	@echo "make ui                        Dagster UI, sensors and schedules on http://127.0.0.1:3000"
 	@echo "make questionnaire EDITION=..  write the questionnaire workbook of an edition"
@@ -24,7 +24,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 report: $(STAMP)
-	$(BIN)/python -m pipelines build --edition $(EDITION) $(if $(FORCE),--force,)
+	$(BIN)/python -m pipelines build --edition $(EDITION) $(if $(FORCE),--force,) $(if $(STRICT),--strict,)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

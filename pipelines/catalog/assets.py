@@ -46,7 +46,7 @@ def subclusters(paths: ProjectPaths) -> dg.Output[pd.DataFrame]:
 
 @dg.asset(group_name=GROUP, kinds={"pandas", "csv"}, deps=["forums"])
 def recommendations(paths: ProjectPaths) -> dg.Output[pd.DataFrame]:
-    """Every recommendation adopted by the forums, verbatim, with a stable id such as ``afml05-08``."""
+    """Every recommendation adopted by the forums, verbatim, with a stable id such as afml05-08."""
     frame = _load(paths, "recommendations.csv", schemas.Recommendations)
     per_forum = frame.groupby("forum_id").size()
     return dg.Output(
