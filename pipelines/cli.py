@@ -171,8 +171,8 @@ def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bo
     """The end of a build on the terminal: the summary and the outputs, or a short failure with a log path."""
     import datetime as dt
 
-    from pipelines.operations.progress import root_errors, write_failure_log
-    from pipelines.operations.summary import summarize_run
+    from pipelines.operations.progress import write_failure_log
+    from pipelines.operations.summary import root_errors, summarize_run
 
     summary = summarize_run(instance, run_id, edition)
     if not success:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.operations.summary import summarize_run
+from pipelines.operations.summary import root_errors, summarize_run
 
 EDITION_TAG = "afml/edition"
 LOG_NAME = "notifications.log"
@@ -84,14 +84,9 @@ def _run_body(run, lines: list[str]) -> str:
 def failure_notification(instance, run, failure_message: str = "") -> tuple[str, str]:
     """Subject and body of the notification for a failed build."""
     edition = run.tags.get(EDITION_TAG, "")
-    lines = [f"the last good report stays published."]
-    for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
-        error = getattr(entry.dagster_event.event_specific_data, "error", None)
-        while error is not None and error.cause is not None:
-            error = error.cause
-        if error is not None:
-            first = error.message.strip().splitlines()[:3]
-            lines.append(f"failed at {entry.step_key}: " + " ".join(first))
+    lines = ["the last good report stays published."]
+    for step, message in root_errors(instance, run.run_id):
+        lines.append(f"failed at {step}: " + " ".join(message.splitlines()[:3]))
     if len(lines) == 1 and failure_message:
         lines.append(failure_message.strip().splitlines()[0])
     return f"[afml] build of {edition or run.job_name} FAILED", _run_body(run, lines)

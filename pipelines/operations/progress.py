@@ -8,7 +8,6 @@ run into a log file, so that the terminal gets only what failed, where, and how 
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 from typing import TextIO
@@ -103,21 +102,3 @@ def write_failure_log(path: Path, run_id: str, edition: str, instance) -> None:
         stamp = time.strftime("%H:%M:%S", time.gmtime(entry.timestamp))
         lines.append(f"{stamp} {entry.step_key or '-'} {entry.dagster_event.event_type_value if entry.dagster_event else 'log'}: {entry.message}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def root_errors(instance, run_id: str) -> list[tuple[str, str]]:
-    """(step, message) of every failed step, with the user's own error under Dagster's wrappers."""
-    import dagster as dg
-
-    found = []
-    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
-        error = getattr(entry.dagster_event.event_specific_data, "error", None)
-        while error is not None and error.cause is not None:
-            error = error.cause
-        message = error.message.strip() if error is not None else (entry.message or "")
-        # "SomeError: text" -> "text": the class name of a Python exception tells an author nothing
-        head, sep, rest = message.partition(": ")
-        if sep and re.fullmatch(r"[\w.]+", head) and head.rsplit(".", 1)[-1][:1].isupper():
-            message = rest
-        found.append((entry.step_key or "", message))
-    return found

@@ -8,6 +8,7 @@ record it on the run as tags (``afml/quarantined=3``, visible in the run list) a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 INTAKE_ASSET = "survey_intake"
@@ -123,3 +124,21 @@ def summarize_run(instance, run_id: str, edition: str) -> BuildSummary:
         elif hasattr(data, "check_name") and not data.passed:
             summary.failed_checks.append(FailedCheck(data.asset_key.to_user_string(), data.check_name, data.severity.value, getattr(data, "description", None) or _detail(dict(data.metadata))))
     return summary
+
+
+def root_errors(instance, run_id: str) -> list[tuple[str, str]]:
+    """(step, message) of every failed step, with the user's own error under Dagster's wrappers."""
+    import dagster as dg
+
+    found = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        error = getattr(entry.dagster_event.event_specific_data, "error", None)
+        while error is not None and error.cause is not None:
+            error = error.cause
+        message = error.message.strip() if error is not None else (entry.message or "")
+        # "SomeError: text" -> "text": the class name of a Python exception tells an author nothing
+        head, sep, rest = message.partition(": ")
+        if sep and re.fullmatch(r"[\w.]+", head) and head.rsplit(".", 1)[-1][:1].isupper():
+            message = rest
+        found.append((entry.step_key or "", message))
+    return found
