@@ -29,8 +29,13 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The webserver and the daemon (sensors, schedules, run queue), as `dagster dev` starts them, without its
+# deprecation notice (it is superseded by the separate `dg` tool); Ctrl-C stops both.
+UI_PORT ?= 3000
 ui: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@$(BIN)/dagster-daemon run -w workspace.yaml & daemon=$$!; \
+	trap 'kill $$daemon 2>/dev/null; wait $$daemon' EXIT INT TERM; \
+	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
 
 questionnaire: $(STAMP)
 	$(BIN)/python -m pipelines questionnaire --edition $(EDITION)
