@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import dagster as dg
 from dagster._core.utils import make_new_run_id
@@ -45,4 +46,4 @@ def test_off_a_terminal_plain_lines(tmp_path):
     out = run_with_progress(False, tmp_path)
     lines = out.splitlines()
     assert "\x1b" not in out and "\r" not in out and len(lines) == 2
-    assert lines[0].endswith("survey      read_survey done (0.0s)") and "report      render_pdf FAILED" in lines[1]
+    assert re.fullmatch(r"\[ *\d+\.\ds\] survey      read_survey done \(\d+\.\ds\)", lines[0]) and "report      render_pdf FAILED" in lines[1]
