@@ -144,7 +144,7 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
     editions = load_editions(paths.sources)
     if edition not in editions:
         known = ", ".join(editions)
-        print(f"unknown edition {edition!r}; sources/editions.yaml declares: {known}. Build one with: {make_command(next(iter(editions), edition))}", file=sys.stderr)
+        print(f"unknown edition {edition!r}; sources/editions.yaml declares: {known} (e.g. make report EDITION={next(iter(editions), '…')})", file=sys.stderr)
         return 2
     edition_dir = paths.edition_outputs(edition)
     progress = Progress(sys.stdout, stages_by_step(ALL_ASSETS, ALL_CHECKS))
@@ -162,21 +162,35 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
         run_id = make_new_run_id()
         instance.add_event_listener(run_id, progress.on_event)
         print(f"building {edition} (Dagster run {run_id[:8]}){' in strict mode' if strict else ''}…", flush=True)
-        result = run_build(instance, paths, edition, strict=strict, run_id=run_id, log_level="CRITICAL")
+        try:
+            result = run_build(instance, paths, edition, strict=strict, run_id=run_id, log_level="CRITICAL")
+        except Exception:  # the run could not even start (configuration, instance): still a short message
+            import traceback
+
+            progress.clear()
+            log = failure_log_path(edition_dir, run_id)
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            print(f"build of {edition} could not start: {traceback.format_exc(limit=0).strip().splitlines()[-1]}\nfull details: {shown(log)}", file=sys.stderr)
+            return 1
     progress.clear()
     return report_outcome(instance, run_id, edition, edition_dir, result.success, progress.elapsed())
 
 
-def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bool, elapsed: float) -> int:
-    """The end of a build on the terminal: the summary and the outputs, or a short failure with a log path."""
+def failure_log_path(edition_dir, run_id: str):
     import datetime as dt
 
+    return edition_dir / "logs" / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{run_id[:8]}.log"
+
+
+def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bool, elapsed: float) -> int:
+    """The end of a build on the terminal: the summary and the outputs, or a short failure with a log path."""
     from pipelines.operations.progress import write_failure_log
     from pipelines.operations.summary import root_errors, summarize_run
 
     summary = summarize_run(instance, run_id, edition)
     if not success:
-        log = edition_dir / "logs" / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{run_id[:8]}.log"
+        log = failure_log_path(edition_dir, run_id)
         write_failure_log(log, run_id, edition, instance)
         errors = root_errors(instance, run_id)
         kept = "the last good report stays published" if (edition_dir / "latest").is_symlink() else "nothing was published"
