@@ -62,7 +62,7 @@ def wait_for_other_builds(instance, edition: str, timeout: float = 3600, poll: f
         if time.monotonic() >= deadline:
             return False
         if not announced:
-            print(f"waiting for the build of {edition} already in progress ({', '.join(r[:8] for r in busy)}) to finish…", file=sys.stderr)
+            print(f"waiting for the other build of {edition} to finish (Dagster run {', '.join(r[:8] for r in busy)})…", flush=True)
             announced = True
         time.sleep(poll)
 
@@ -120,12 +120,18 @@ def scratch_instance(outputs):
     """The Dagster instance of a build into a scratch folder: its own home, ``<outputs>/.dagster``."""
     import dagster as dg
 
+    import fcntl
+
     home = outputs / ".dagster"
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\ntelemetry:\n  enabled: false\n", encoding="utf-8")
-    return dg.DagsterInstance.from_config(str(home))
+    with open(home / ".init.lock", "w") as guard:  # two builds starting together create its storage once
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        config = home / "dagster.yaml"
+        if not config.exists():
+            config.write_text("# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\ntelemetry:\n  enabled: false\n", encoding="utf-8")
+        instance = dg.DagsterInstance.from_config(str(home))
+        instance.get_runs(limit=1)  # creates the run and event storage now, under the guard
+    return instance
 
 
 def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None, strict: bool = False) -> int:
@@ -148,6 +154,11 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
         return 2
     edition_dir = paths.edition_outputs(edition)
     progress = Progress(sys.stdout, stages_by_step(ALL_ASSETS, ALL_CHECKS))
+    instance = scratch_instance(paths.outputs) if overrides else dg.DagsterInstance.get()
+    # First the runs of the UI and the sensors (they take the lock only to publish), then the lock itself.
+    if not wait_for_other_builds(instance, edition):
+        print(f"another build of {edition} is still running after an hour; not starting a second one", file=sys.stderr)
+        return 1
     with edition_lock(edition_dir, announce=progress.say):
         if not force and (edition_dir / "report.pdf").exists():
             current = collect(paths.sources, paths.templates, edition, "").fingerprint
@@ -155,10 +166,6 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
                 print(f"{edition} is up to date (same code and inputs as the published build {shown(edition_dir / 'report.pdf')}); nothing rebuilt.")
                 print(f"To rebuild anyway: {make_command(edition, FORCE='1')} (or --force).")
                 return 0
-        instance = scratch_instance(paths.outputs) if overrides else dg.DagsterInstance.get()
-        if not wait_for_other_builds(instance, edition):
-            print(f"another build of {edition} is still running after an hour; not starting a second one", file=sys.stderr)
-            return 1
         run_id = make_new_run_id()
         instance.add_event_listener(run_id, progress.on_event)
         print(f"building {edition} (Dagster run {run_id[:8]}){' in strict mode' if strict else ''}…", flush=True)
