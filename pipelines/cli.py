@@ -184,10 +184,14 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
     return report_outcome(instance, run_id, edition, edition_dir, result.success, progress.elapsed())
 
 
-def failure_log_path(edition_dir, run_id: str):
+def failure_log_path(edition_dir, run_id: str, keep: int = 20):
+    """Where the full story of a failed build goes (``outputs/<edition>/logs/``; the newest ``keep`` stay)."""
     import datetime as dt
 
-    return edition_dir / "logs" / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{run_id[:8]}.log"
+    logs = edition_dir / "logs"
+    for old in sorted(logs.glob("*.log"))[: -keep + 1 or None] if logs.is_dir() else []:
+        old.unlink()
+    return logs / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{run_id[:8]}.log"
 
 
 def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bool, elapsed: float) -> int:
@@ -196,6 +200,7 @@ def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bo
     from pipelines.operations.summary import root_errors, summarize_run
 
     summary = summarize_run(instance, run_id, edition)
+    instance.add_run_tags(run_id, summary.tags())  # also for a run that failed before its publishing step
     if not success:
         log = failure_log_path(edition_dir, run_id)
         write_failure_log(log, run_id, edition, instance)

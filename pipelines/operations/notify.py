@@ -89,6 +89,10 @@ def failure_notification(instance, run, failure_message: str = "") -> tuple[str,
         lines.append(f"failed at {step}: " + " ".join(message.splitlines()[:3]))
     if len(lines) == 1 and failure_message:
         lines.append(failure_message.strip().splitlines()[0])
+    summary = summarize_run(instance, run.run_id, edition)
+    if summary.files_read is not None:  # the survey was read before the failure
+        lines += ["before it failed:", *summary.lines()]
+        instance.add_run_tags(run.run_id, {k: v for k, v in summary.tags().items() if run.tags.get(k) != v})
     return f"[afml] build of {edition or run.job_name} FAILED", _run_body(run, lines)
 
 
