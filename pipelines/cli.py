@@ -118,9 +118,9 @@ def shown(path) -> str:
 
 def scratch_instance(outputs):
     """The Dagster instance of a build into a scratch folder: its own home, ``<outputs>/.dagster``."""
-    import dagster as dg
-
     import fcntl
+
+    import dagster as dg
 
     home = outputs / ".dagster"
     home.mkdir(parents=True, exist_ok=True)
@@ -135,8 +135,9 @@ def scratch_instance(outputs):
 
 
 def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None, strict: bool = False) -> int:
+    import uuid
+
     import dagster as dg
-    from dagster._core.utils import make_new_run_id
 
     from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
     from pipelines.editions import load_editions
@@ -166,7 +167,7 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
                 print(f"{edition} is up to date (same code and inputs as the published build {shown(edition_dir / 'report.pdf')}); nothing rebuilt.")
                 print(f"To rebuild anyway: {make_command(edition, FORCE='1')} (or --force).")
                 return 0
-        run_id = make_new_run_id()
+        run_id = str(uuid.uuid4())  # chosen here, so the progress display can listen to the run's events
         instance.add_event_listener(run_id, progress.on_event)
         print(f"building {edition} (Dagster run {run_id[:8]}){' in strict mode' if strict else ''}…", flush=True)
         try:
@@ -236,7 +237,7 @@ def questionnaire(edition_id: str, target: str | None = None) -> int:
     paths = ProjectPaths()
     editions = load_editions(paths.sources)
     if edition_id not in editions:
-        print(f"unknown edition {edition_id!r}; declared: {', '.join(editions)}", file=sys.stderr)
+        print(f"unknown edition {edition_id!r}; sources/editions.yaml declares: {', '.join(editions)} (e.g. make questionnaire EDITION={next(iter(editions), '…')})", file=sys.stderr)
         return 2
     edition = editions[edition_id]
     load = lambda name, model: load_validated_csv(paths.catalog / name, model, paths.sources.parent)  # noqa: E731

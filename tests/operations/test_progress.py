@@ -6,7 +6,7 @@ import io
 import re
 
 import dagster as dg
-from dagster._core.utils import make_new_run_id
+import uuid
 
 from pipelines.operations.progress import Progress
 
@@ -27,7 +27,7 @@ def run_with_progress(live: bool, tmp_path) -> str:
     stream = io.StringIO()
     progress = Progress(stream, {"read_survey": ("survey", "read_survey"), "render_pdf": ("report", "render_pdf")}, live=live)
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
-        run_id = make_new_run_id()
+        run_id = str(uuid.uuid4())
         instance.add_event_listener(run_id, progress.on_event)
         small.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
     progress.clear()
