@@ -12,18 +12,21 @@ import re
 import dagster as dg
 import pandas as pd
 
-# Every character with a meaning in CommonMark/GFM inline or block syntax (backslash-escapable punctuation).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:\"'=$%^@])")
+# Characters that start Markdown syntax inside a line: code, emphasis, links and images, raw HTML and
+# entities, table cells, headings, strikethrough, autolinks (``http://``, e-mail). Newlines are collapsed
+# first, so line-start syntax (lists, setext headings) cannot arise. An underscore inside a word
+# (``table07_labour``) cannot emphasise in CommonMark and is left as written; so are ``-`` and ``.``.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*{}\[\]()<>#!|~&:@]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|(?<=[wW]{3})\.")
 
 
 def escape_markdown(value: object, max_chars: int | None = None) -> str:
     """``value`` as inert Markdown text: whitespace runs and newlines collapsed to one space, every
-    Markdown punctuation character backslash-escaped (so ``![x](http://…)`` and ``<img …>`` show as
-    written and do nothing), shortened to ``max_chars`` characters of the original text."""
+    character that could start Markdown syntax backslash-escaped (so ``![x](http://…)`` and ``<img …>``
+    show as written and do nothing), shortened to ``max_chars`` characters of the original text."""
     text = " ".join(str(value).split())
     if max_chars is not None and len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(0), text)
 
 
 def markdown_list(lines: list[str], empty: str = "none") -> str:

@@ -106,4 +106,4 @@ def test_the_build_summary_is_recorded_on_the_run(afml13_build):
     }
     [published] = [e for e in afml13_build.result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("published_report")]
     metadata = published.materialization.metadata
-    assert metadata["quarantined"].value == 0 and "printed\\_values\\_agree" in metadata["summary"].value
+    assert metadata["quarantined"].value == 0 and "printed_values_agree \\(printed_vs_computed\\)" in metadata["summary"].value
