@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 
 .PHONY: setup report test ui questionnaire bench lock clean help
 help:
-	@echo "make report [EDITION=afml-13] [FORCE=1]  build outputs/<edition>/report.html and report.pdf"
+	@echo "make report [EDITION=afml-13] [FORCE=1] [STRICT=1]  build outputs/<edition>/report.html and report.pdf"
 	@echo "make test                      run the whole test suite"
 	@echo "make ui                        Dagster UI, sensors and schedules on http://127.0.0.1:3000"
 	@echo "make questionnaire EDITION=..  write the questionnaire workbooks (en, id, vi) and the XLSForm of an edition"
@@ -25,13 +25,18 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 report: $(STAMP)
-	$(BIN)/python -m pipelines build --edition $(EDITION) $(if $(FORCE),--force,)
+	$(BIN)/python -m pipelines build --edition $(EDITION) $(if $(FORCE),--force,) $(if $(STRICT),--strict,)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The webserver and the daemon (sensors, schedules, run queue), as `dagster dev` starts them, without its
+# deprecation notice (it is superseded by the separate `dg` tool); Ctrl-C stops both.
+UI_PORT ?= 3000
 ui: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@$(BIN)/dagster-daemon run -w workspace.yaml & daemon=$$!; \
+	trap 'kill $$daemon 2>/dev/null; wait $$daemon' EXIT INT TERM; \
+	$(BIN)/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p $(UI_PORT)
 
 questionnaire: $(STAMP)
 	$(BIN)/python -m pipelines questionnaire --edition $(EDITION) $(if $(RESPONDENT),--respondent $(RESPONDENT),) $(if $(LOCALE),--language $(LOCALE),)

@@ -1,6 +1,8 @@
 """Command line of the pipeline: ``python -m pipelines build --edition <id>`` (used by ``make report``).
 
-A build is a Dagster run recorded in the instance under ``DAGSTER_HOME``, so it shows in the UI.
+A build is a run of the ``build_edition`` job recorded in the instance under ``DAGSTER_HOME``, so it
+shows in the UI; a build into a scratch folder (``--outputs``/``--sources``) records into its own
+instance, ``<outputs>/.dagster``. One build per edition at a time (a lock file in the edition's outputs).
 """
 
 from __future__ import annotations
@@ -59,29 +61,31 @@ def wait_for_other_builds(instance, edition: str, timeout: float = 3600, poll: f
         if time.monotonic() >= deadline:
             return False
         if not announced:
-            print(f"waiting for the build of {edition} already in progress ({', '.join(r[:8] for r in busy)}) to finish…", file=sys.stderr)
+            print(f"waiting for the other build of {edition} to finish (Dagster run {', '.join(r[:8] for r in busy)})…", flush=True)
             announced = True
         time.sleep(poll)
 
 
-def run_build(instance, paths, edition: str, raise_on_error: bool = False):
-    """Materialise every asset of one edition in-process, recorded in ``instance`` (used by the CLI and the tests)."""
+def run_build(instance, paths, edition: str, raise_on_error: bool = False, strict: bool = False, run_id: str | None = None, log_level: str = "WARNING"):
+    """Run the ``build_edition`` job (the one the UI, sensors and schedules run) for one edition,
+    in-process, recorded in ``instance`` (used by the CLI and the tests)."""
     import os
     import socket
 
-    import dagster as dg
-
-    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+    from pipelines.definitions import BUILD_JOB, definitions_for
     from pipelines.partitions import sync_edition_partitions
 
     sync_edition_partitions(instance, paths)
-    return dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        partition_key=edition,
+    job = definitions_for(paths).resolve_job_def(BUILD_JOB)
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    if strict:
+        run_config["ops"] = {"published_report": {"config": {"strict": True}}}
+    return job.execute_in_process(
+        run_config=run_config,
         instance=instance,
-        resources={"paths": paths},
+        partition_key=edition,
+        run_id=run_id,
         tags={"afml/edition": edition, "afml/trigger": "command-line", "afml/pid": str(os.getpid()), "afml/host": socket.gethostname()},
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=raise_on_error,
     )
 
@@ -96,9 +100,47 @@ def published_fingerprint(edition_dir) -> str | None:
         return None
 
 
-def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None) -> int:
+def make_command(edition: str, **variables: str) -> str:
+    """The ``make report`` command a user types for this edition."""
+    words = ["make report", f"EDITION={edition}"] + [f"{k}={v}" for k, v in variables.items()]
+    return " ".join(words)
+
+
+def shown(path) -> str:
+    """A path as the user should read it: relative to the current folder when inside it."""
+    import os
+
+    absolute = os.path.abspath(path)
+    inside = os.path.commonpath([absolute, os.getcwd()]) == os.getcwd()
+    return os.path.relpath(absolute) if inside else absolute
+
+
+def scratch_instance(outputs):
+    """The Dagster instance of a build into a scratch folder: its own home, ``<outputs>/.dagster``."""
+    import fcntl
+
     import dagster as dg
 
+    home = outputs / ".dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / ".init.lock", "w") as guard:  # two builds starting together create its storage once
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        config = home / "dagster.yaml"
+        if not config.exists():
+            config.write_text("# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\ntelemetry:\n  enabled: false\n", encoding="utf-8")
+        instance = dg.DagsterInstance.from_config(str(home))
+        instance.get_runs(limit=1)  # creates the run and event storage now, under the guard
+    return instance
+
+
+def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None, strict: bool = False) -> int:
+    import uuid
+
+    import dagster as dg
+
+    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+    from pipelines.shared.locking import edition_lock
+    from pipelines.operations.progress import Progress, stages_by_step
     from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
 
@@ -107,31 +149,77 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
     editions = paths.editions()
     edition = edition or next(iter(editions))
     if edition not in editions:
-        print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
+        known = ", ".join(editions)
+        print(f"unknown edition {edition!r}; sources/editions.yaml declares: {known} (e.g. make report EDITION={next(iter(editions), '…')})", file=sys.stderr)
         return 2
     edition_dir = paths.edition_outputs(edition)
-    if not force and (edition_dir / "report.pdf").exists():
-        current = collect(paths.sources, paths.templates, edition, "").fingerprint
-        if current == published_fingerprint(edition_dir):
-            print(f"{edition} is up to date (same code and inputs as the published build); nothing rebuilt. Use --force to rebuild anyway.")
-            return 0
-    instance = dg.DagsterInstance.get()
+    progress = Progress(sys.stdout, stages_by_step(ALL_ASSETS, ALL_CHECKS))
+    instance = scratch_instance(paths.outputs) if overrides else dg.DagsterInstance.get()
+    # First the runs of the UI and the sensors (they take the lock only to publish), then the lock itself.
     if not wait_for_other_builds(instance, edition):
         print(f"another build of {edition} is still running after an hour; not starting a second one", file=sys.stderr)
         return 1
-    result = run_build(instance, paths, edition)
-    if not result.success:
-        print(f"build of {edition} failed; the last good report stays published. See the run in the Dagster UI (make ui).", file=sys.stderr)
-        for event in result.all_events:
-            if event.is_step_failure and event.event_specific_data is not None:
-                error = getattr(event.event_specific_data, "error", None)
-                while error is not None and error.cause is not None:
-                    error = error.cause  # the user's own error, under Dagster's wrappers
-                if error is not None:
-                    print(f"{event.step_key}: {error.message.strip()}", file=sys.stderr)
+    with edition_lock(edition_dir, announce=progress.say):
+        if not force and (edition_dir / "report.pdf").exists():
+            current = collect(paths.sources, paths.templates, edition, "").fingerprint
+            if current == published_fingerprint(edition_dir):
+                print(f"{edition} is up to date (same code and inputs as the published build {shown(edition_dir / 'report.pdf')}); nothing rebuilt.")
+                print(f"To rebuild anyway: {make_command(edition, FORCE='1')} (or --force).")
+                return 0
+        run_id = str(uuid.uuid4())  # chosen here, so the progress display can listen to the run's events
+        instance.add_event_listener(run_id, progress.on_event)
+        print(f"building {edition} (Dagster run {run_id[:8]}){' in strict mode' if strict else ''}…", flush=True)
+        try:
+            result = run_build(instance, paths, edition, strict=strict, run_id=run_id, log_level="CRITICAL")
+        except Exception:  # the run could not even start (configuration, instance): still a short message
+            import traceback
+
+            progress.clear()
+            log = failure_log_path(edition_dir, run_id)
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            print(f"build of {edition} could not start: {traceback.format_exc(limit=0).strip().splitlines()[-1]}\nfull details: {shown(log)}", file=sys.stderr)
+            return 1
+    progress.clear()
+    return report_outcome(instance, run_id, edition, edition_dir, result.success, progress.elapsed())
+
+
+def failure_log_path(edition_dir, run_id: str, keep: int = 20):
+    """Where the full story of a failed build goes (``outputs/<edition>/logs/``; the newest ``keep`` stay)."""
+    import datetime as dt
+
+    logs = edition_dir / "logs"
+    for old in sorted(logs.glob("*.log"))[: -keep + 1 or None] if logs.is_dir() else []:
+        old.unlink()
+    return logs / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{run_id[:8]}.log"
+
+
+def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bool, elapsed: float) -> int:
+    """The end of a build on the terminal: the summary and the outputs, or a short failure with a log path."""
+    from pipelines.operations.progress import write_failure_log
+    from pipelines.operations.summary import root_errors, summarize_run
+
+    summary = summarize_run(instance, run_id, edition)
+    instance.add_run_tags(run_id, summary.tags())  # also for a run that failed before its publishing step
+    if not success:
+        log = failure_log_path(edition_dir, run_id)
+        write_failure_log(log, run_id, edition, instance)
+        errors = root_errors(instance, run_id)
+        kept = "the last good report stays published" if (edition_dir / "latest").is_symlink() else "nothing was published"
+        lines = [f"build of {edition} FAILED after {elapsed:.0f} s; {kept}."]
+        for step, message in errors[:2]:
+            text = " ".join(message.split("\n")[:3]).strip()
+            lines.append(f"{step}: {text[:400]}")
+        if len(errors) > 2:
+            lines.append(f"… and {len(errors) - 2} more failed step(s)")
+        lines.append(f"full details: {shown(log)}; after fixing, run {make_command(edition)} again.")
+        print("\n".join(lines), file=sys.stderr)
         return 1
-    edition_dir = paths.edition_outputs(edition)
-    print(f"built {edition}: {edition_dir / 'report.html'} and {edition_dir / 'report.pdf'}")
+    print(f"built {edition} in {elapsed:.0f} s")
+    for line in summary.lines():
+        print(f"  {line}")
+    print(f"  report: {shown(edition_dir / 'report.html')} and {shown(edition_dir / 'report.pdf')}")
+    print(f"  data: {shown(edition_dir / 'data')}/; validation reports: {shown(edition_dir / 'validation')}/")
     return 0
 
 
@@ -153,7 +241,7 @@ def questionnaire(edition_id: str, target: str | None = None, language: str = "a
     editions = paths.editions()
     edition_id = edition_id or next(iter(editions))
     if edition_id not in editions:
-        print(f"unknown edition {edition_id!r}; declared: {', '.join(editions)}", file=sys.stderr)
+        print(f"unknown edition {edition_id!r}; sources/editions.yaml declares: {', '.join(editions)} (e.g. make questionnaire EDITION={next(iter(editions), '…')})", file=sys.stderr)
         return 2
     if language != "all" and language not in LANGUAGES:
         print(f"no catalog for language {language!r}; available: {', '.join(LANGUAGES)} (or all)", file=sys.stderr)
@@ -205,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
     build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
     build_cmd.add_argument("--sources", default=None, help="sources folder (default: sources/ in the checkout)")
-    build_cmd.add_argument("--force", action="store_true", help="rebuild even when code and inputs are unchanged")
+    build_cmd.add_argument("--force", action="store_true", help="rebuild even when code and inputs are unchanged (make report FORCE=1)")
+    build_cmd.add_argument("--strict", action="store_true", help="fail, publishing nothing, when survey rows were quarantined or a warning check failed (make report STRICT=1)")
     questionnaire_cmd = commands.add_parser("questionnaire", help="write the questionnaire workbook of an edition")
     questionnaire_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
     questionnaire_cmd.add_argument("--output", default=None, help="file to write, for one language or one respondent (default: outputs/<edition>/questionnaire-<edition>[-<language>].xlsx)")
@@ -213,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     questionnaire_cmd.add_argument("--respondent", default=None, help="a respondent id, or all: one workbook per respondent with their details filled in")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build(args.edition, args.outputs, args.force, args.sources)
+        return build(args.edition, args.outputs, args.force, args.sources, args.strict)
     if args.command == "questionnaire":
         return questionnaire(args.edition, args.output, args.language, args.respondent)
     return 2

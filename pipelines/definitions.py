@@ -1,7 +1,9 @@
 """The one entry point Dagster loads: merges the assets, checks, jobs, sensors and schedules of every stage.
 
 Definitions load lazily (``@dg.definitions``): the editions declared in sources/editions.yaml are
-read when Dagster asks for the definitions, not when this module is imported.
+read when Dagster asks for the definitions, not when this module is imported. The command line builds
+with the same ``build_edition`` job (:func:`definitions_for` its folders), so a build is the same run
+whether it was started from the command line, the UI, a sensor or a schedule.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pipelines.catalog.assets import CATALOG_ASSETS
 from pipelines.catalog.checks import CATALOG_CHECKS
 from pipelines.indicators.assets import INDICATOR_ASSETS
 from pipelines.operations.assets import OPERATIONS_ASSETS
+from pipelines.operations.notify import NOTIFICATION_SENSORS, NotificationChannel
 from pipelines.sensors import editions_sync, rebuild_schedule, survey_sensor
 from pipelines.report.assets import REPORT_ASSETS, REPORT_CHECKS
 from pipelines.settings import ProjectPaths
@@ -30,16 +33,20 @@ build_edition = dg.define_asset_job(
 )
 
 
-@dg.definitions
-def defs() -> dg.Definitions:
-    paths = ProjectPaths()
+def definitions_for(paths: ProjectPaths) -> dg.Definitions:
+    """Everything Dagster knows, for the project's folders or a scratch copy (``--sources/--outputs``)."""
     editions = paths.editions()
     return dg.Definitions(
         assets=ALL_ASSETS,
         asset_checks=ALL_CHECKS,
         jobs=[build_edition],
-        sensors=[editions_sync, *(survey_sensor(e, BUILD_JOB) for e in editions)],
+        sensors=[editions_sync, *(survey_sensor(e, BUILD_JOB) for e in editions), *NOTIFICATION_SENSORS],
         schedules=[rebuild_schedule(e.id, BUILD_JOB, e.rebuild_schedule) for e in editions.values()],
-        resources={"paths": paths},
+        resources={"paths": paths, "notifications": NotificationChannel()},
         executor=dg.in_process_executor,
     )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return definitions_for(ProjectPaths())

@@ -22,15 +22,20 @@ BUILDS = "builds"
 
 
 def build_dir_for_run(edition_dir: Path, run_id: str) -> Path:
-    """The build folder of a run (created on first use), named ``<UTC time>-<run id prefix>``."""
+    """The build folder of a run (created on first use), named ``<UTC time>-<run id prefix>``; marked as
+    running (so that pruning old builds leaves it alone) until it is published or the process ends."""
+    from pipelines.shared.locking import mark_running
+
     builds = edition_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     suffix = run_id[:8]
-    existing = sorted(builds.glob(f"*-{suffix}"))
+    existing = sorted(p for p in builds.glob(f"*-{suffix}") if p.is_dir())
     if existing:
-        return existing[0]
-    path = builds / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}Z-{suffix}"
-    path.mkdir()
+        path = existing[0]
+    else:
+        path = builds / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}Z-{suffix}"
+        path.mkdir()
+    mark_running(path)
     return path
 
 

@@ -58,7 +58,7 @@ def subclusters(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Ou
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas", "csv"}, deps=["forums"])
 def recommendations(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Output[pd.DataFrame]:
-    """Every commitment of the framework, verbatim, with a stable id (for AFML, recommendations such as ``afml05-08``)."""
+    """Every commitment of the framework, verbatim, with a stable id (for AFML, recommendations such as afml05-08)."""
     framework = _framework(context, paths)
     frame = load_catalog_table(paths, framework, "recommendations")
     per_forum = frame.groupby("forum_id").size()

@@ -4,6 +4,8 @@
 import dagster as dg
 
 from pipelines.operations.publishing import publish
+from pipelines.operations.summary import summarize_run
+from pipelines.shared.locking import edition_lock
 from pipelines.partitions import edition_partitions
 from pipelines.settings import ProjectPaths
 
@@ -12,7 +14,9 @@ REQUIRED_ARTEFACTS = ["report.html", "report.pdf", "manifest.json", "data", "val
 
 class PublishConfig(dg.Config):
     keep_builds: int = 5
-    """How many complete builds to keep under outputs/<edition>/builds/."""
+    """How many complete builds to keep under outputs/{edition}/builds/."""
+    strict: bool = False
+    """Refuse to publish when survey rows were quarantined or a WARN check failed (the last good report stays)."""
 
 
 @dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["source_table_exports", "indicator_exports", "survey_exports"], kinds={"json"})
@@ -28,12 +32,31 @@ def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.M
 
 @dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports", "survey_exports", "build_provenance", "data_package"], kinds={"folder"})
 def published_report(context: dg.AssetExecutionContext, config: PublishConfig, paths: ProjectPaths) -> dg.MaterializeResult:
-    """Switches ``outputs/<edition>/latest`` (and report.pdf, report.html, data/ through it) to this run's
-    build in one atomic step. A failed or killed build never gets here, so the last good report stays."""
-    edition_dir = paths.edition_outputs(context.partition_key)
+    """Switches outputs/{edition}/latest (and report.pdf, report.html, data/ through it) to this run's
+    build in one atomic step, under the edition's build lock. A failed or killed build never gets here,
+    so the last good report stays; with strict on, neither does a build with quarantined rows or failed
+    warning checks. Records the build summary on the run (tags such as afml/quarantined)."""
+    edition = context.partition_key
+    edition_dir = paths.edition_outputs(edition)
     build_dir = paths.build_dir(context)
-    publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run.run_id, "edition": context.partition_key})
-    return dg.MaterializeResult(metadata={"build": build_dir.name, "published": dg.MetadataValue.path(str((edition_dir / "latest").relative_to(paths.outputs.parent)))})
+    summary = summarize_run(context.instance, context.run.run_id, edition)
+    context.instance.add_run_tags(context.run.run_id, summary.tags())
+    if config.strict and summary.has_warnings:
+        raise dg.Failure(
+            description=f"strict build of {edition} not published: {'; '.join(summary.strict_reasons())}.",
+            metadata={"summary": dg.MetadataValue.md(summary.markdown())},
+            allow_retries=False,
+        )
+    with edition_lock(edition_dir, announce=context.log.warning):
+        publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run.run_id, "edition": edition})
+    return dg.MaterializeResult(
+        metadata={
+            "build": build_dir.name,
+            "published": dg.MetadataValue.path(str((edition_dir / "latest").relative_to(paths.outputs.parent))),
+            "summary": dg.MetadataValue.md(summary.markdown()),
+            **{key.removeprefix("afml/"): int(value) for key, value in summary.tags().items()},
+        }
+    )
 
 
 OPERATIONS_ASSETS = [data_package, published_report]

@@ -4,7 +4,8 @@ A build writes everything into ``outputs/<edition>/builds/<build-id>/``. Only wh
 has succeeded is ``outputs/<edition>/latest`` switched to it, with one atomic ``rename`` of a
 symbolic link. The stable paths (``report.pdf``, ``report.html``, ``data/``, …) are links through
 ``latest``, so readers never see a half-written report, and a failed or killed build leaves the
-last good one published. The newest ``keep`` builds are kept.
+last good one published. The newest ``keep`` builds are kept; a build another process is still
+writing is never pruned (see ``locking``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shutil
 from pathlib import Path
 
 from pipelines.settings import BUILDS, build_dir_for_run  # noqa: F401  (build folders are named in one place)
+from pipelines.shared.locking import done_running, is_running
 
 LATEST = "latest"
 STABLE_NAMES = ["report.pdf", "report.html", "data", "validation", "manifest.json", "data-quality.csv"]
@@ -33,6 +35,7 @@ def publish(edition_dir: Path, build_dir: Path, required: list[str], keep: int =
     missing = missing_artefacts(build_dir, required)
     if missing:
         raise RuntimeError(f"build {build_dir.name} is incomplete ({', '.join(missing)} missing); the last good report stays published")
+    done_running(build_dir)
     (build_dir / COMPLETE_MARKER).write_text(json.dumps(info or {}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     latest = edition_dir / LATEST
     staging = edition_dir / f".{LATEST}.tmp-{os.getpid()}"
@@ -63,7 +66,7 @@ def published_build(edition_dir: Path) -> Path | None:
 def prune(edition_dir: Path, keep: int) -> list[Path]:
     """Delete all but the newest ``keep`` complete builds, and incomplete ones older than them.
 
-    The published build is never deleted.
+    The published build, and a build that a process is still writing, are never deleted.
     """
     builds_dir = edition_dir / BUILDS
     if not builds_dir.exists():
@@ -75,10 +78,11 @@ def prune(edition_dir: Path, keep: int) -> list[Path]:
     newest_kept = min((p.name for p in kept), default="")
     removed = []
     for build in builds:
-        if build in kept or build == current:
+        if build in kept or build == current or is_running(build):
             continue
         if not (build / COMPLETE_MARKER).exists() and build.name > newest_kept:
             continue  # possibly a build still running
         shutil.rmtree(build)
+        done_running(build)
         removed.append(build)
     return removed

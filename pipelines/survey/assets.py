@@ -4,7 +4,7 @@ and the validation reports that go back to respondents."""
 import dagster as dg
 import pandas as pd
 
-from pipelines.metadata import frame_metadata, markdown_table
+from pipelines.metadata import frame_metadata, markdown_list, markdown_table
 from pipelines.partitions import edition_partitions
 from pipelines.settings import ProjectPaths
 from pipelines.survey.intake import catalogue_for, run_intake
@@ -34,13 +34,15 @@ def survey_intake(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.
         result,
         metadata={
             "files": dg.MetadataValue.md(markdown_table(result.files.drop(columns=["sha256"]), 50)),
+            "files_read": len(result.files),
             "records_read": result.rows_read,
             "respondents_accepted": len(result.respondents),
             "initiatives_accepted": len(result.initiatives),
             "rows_rejected": rejected,
             "rows_superseded": int((result.quarantine["disposition"] == "superseded").sum()),
             "problems": dg.MetadataValue.md(markdown_table(result.problems, 50) if not result.problems.empty else "none"),
-            "resubmissions": dg.MetadataValue.md("\n".join(f"- {line}" for line in result.log) or "none"),
+            "resubmissions": dg.MetadataValue.md(markdown_list(result.log)),
+            "unknown_columns": sum(len(n.split(":", 1)[1].split(",")) for notes in result.files["notes"] for n in notes.split("; ") if n.startswith("columns ignored:")),
         },
     )
 
@@ -52,7 +54,7 @@ def survey_is_usable(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         passed=not survey_intake.structural,
         severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"structural_failures": dg.MetadataValue.md("\n".join(f"- {s}" for s in survey_intake.structural) or "none")},
+        metadata={"structural_failures": dg.MetadataValue.md(markdown_list(survey_intake.structural))},
     )
 
 

@@ -25,7 +25,7 @@ def load_edition_tables(paths: ProjectPaths, edition_id: str) -> dict[str, Sourc
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas", "csv"})
 def source_tables(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Output[dict]:
-    """Every statistical table of the edition (sources/editions/<edition>/tables/): raw values typed and
+    """Every statistical table of the edition (sources/editions/{edition}/tables/): raw values typed and
     checked against their YAML declaration, then the totals and shares the paper prints, computed."""
     tables = load_edition_tables(paths, context.partition_key)
     summary = pd.DataFrame(
