@@ -198,7 +198,7 @@ def _report_headers(result: FileRead, headers: Headers, sheet: str, values: pd.D
     number of answers it holds that were not read."""
     for name, nearest in headers.missing:
         hint = f"; nearest header found: {quoted(nearest)}" if nearest else ""
-        result.problems.append(SourceProblem(result.file, 1, name, nearest or "", f"required column {quoted((labels or {}).get(name, name))} is missing, so no row of this {'sheet' if sheet else 'file'} can be used{hint}", sheet))
+        result.problems.append(SourceProblem(result.file, 1, name, "", f"required column {quoted((labels or {}).get(name, name))} is missing, so no row of this {'sheet' if sheet else 'file'} can be used{hint}", sheet))
     for header, nearest in headers.unknown:
         column = values[header] if values is not None and header in values.columns else pd.Series(dtype=str)
         column = column.iloc[:, 0] if isinstance(column, pd.DataFrame) else column

@@ -353,7 +353,7 @@ def validate(files: list[FileRead], catalogue: Catalogue, now: dt.datetime | Non
         ],
         ignore_index=True,
     )
-    problems = pd.concat([resp_table, init_table, _findings(files)], ignore_index=True)[PROBLEM_COLUMNS]
+    problems = pd.concat([resp_table, init_table, _findings(usable_files)], ignore_index=True)[PROBLEM_COLUMNS]
     problems["value"] = _per_unique(problems["value"].astype(str), shown) if not problems.empty else problems["value"]
 
     if accepted_resp.empty and not structural:
