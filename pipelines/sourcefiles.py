@@ -144,6 +144,7 @@ BOMS = [  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
 DECLARABLE = {"cp1252", "cp1250", "cp1258", "cp874", "iso8859-1", "iso8859-15", "iso8859-11", "tis-620", "latin-1", "utf-8", "utf-16", "utf-32"}
 SAVE_AS = "save it as \"CSV UTF-8\" (Excel: File > Save As > CSV UTF-8 (Comma delimited))"
 DETECTOR_MAX_CHAOS = 0.1  # charset-normalizer's mess ratio above which a guess is not taken
+DETECTOR_SAMPLE_BYTES = 4 * 1024 * 1024  # the detector looks at the start of a file; the whole file must then decode
 NOT_UTF8 = "\ufffd"  # what an undecodable byte of a mostly-UTF-8 file becomes; such cells are reported
 
 
@@ -211,7 +212,9 @@ def _confident_guess(data: bytes) -> str | None:
     """A legacy code page, only when every plausible reading of the bytes gives the same text."""
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(data))
+    sample = data[:DETECTOR_SAMPLE_BYTES]
+    cut = sample.rfind(b"\n") + 1 if len(data) > len(sample) else len(sample)
+    matches = list(from_bytes(sample[:cut] or sample))
     if not matches or matches[0].chaos > DETECTOR_MAX_CHAOS:
         return None
     best = matches[0]
@@ -256,7 +259,10 @@ def decode_csv(data: bytes, name: str) -> Decoded:
         return Decoded(data.decode("utf-8", errors="replace"), "utf-8", "mixed")
     guess = _confident_guess(data)
     if guess:
-        return Decoded(data.decode(guess), guess, "detected")
+        try:
+            return Decoded(data.decode(guess), guess, "detected")
+        except UnicodeDecodeError:
+            pass
     raise EncodingRefused(f"is not UTF-8 and its encoding cannot be told for sure (Windows-1252? Latin-9? Thai?): {SAVE_AS}, or declare the encoding in the name, e.g. \"{_declared_example(name)}\"")
 
 

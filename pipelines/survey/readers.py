@@ -275,8 +275,13 @@ def _submissions(frame: pd.DataFrame, rows: pd.Series, respondent_ids: pd.Series
     for name in INSTANCE_IDS:
         if name in keys:
             instance = instance.where(instance != "", frame[keys[name]].astype(str).str.strip())
-    by_respondent = respondent_ids.map(lambda r: f"{file}#{normalise_id(r)}" if normalise_id(r) else "")
-    return instance.where(instance != "", by_respondent.where(by_respondent != "", "row" + rows.astype(str)))
+    missing = instance == ""
+    if not missing.any():
+        return instance
+    ids = respondent_ids[missing]
+    normal = ids.map(dict(zip(pd.unique(ids), (normalise_id(r) for r in pd.unique(ids)))))
+    by_respondent = (file + "#" + normal).where(normal != "", "row" + rows[missing].astype(str))
+    return instance.where(~missing, by_respondent)
 
 
 def _records_from_kobo(frame: pd.DataFrame, result: FileRead, sheet: str, groups: tuple[str, ...] = ("respondent", "initiative")) -> Headers:

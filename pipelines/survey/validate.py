@@ -140,13 +140,17 @@ def _hygiene(problems: Problems, frame: pd.DataFrame, fields) -> None:
     """Characters and lengths no answer may have: the row is quarantined, the value reported."""
     for f in fields:
         column = frame[f.name]
-        unsafe = _per_unique(column, lambda text: bool(UNSAFE_TEXT.search(text))).astype(bool)
-        problems.add(unsafe, f.name, "contains control characters or text-direction overrides (shown as [U+…]): remove them")
-        undecodable = _per_unique(column, lambda text: NOT_UTF8 in text).astype(bool)
-        problems.add(undecodable, f.name, "this row is not UTF-8 (undecodable bytes shown as \ufffd) although the rest of the file is: save the file as CSV UTF-8")
+        everything = "\n".join(column.drop_duplicates().tolist())  # one search over the distinct answers; rows only when it hits
+        if UNSAFE_TEXT.search(everything):
+            unsafe = _per_unique(column, lambda text: bool(UNSAFE_TEXT.search(text))).astype(bool)
+            problems.add(unsafe, f.name, "contains control characters or text-direction overrides (shown as [U+…]): remove them")
+        if NOT_UTF8 in everything:
+            undecodable = _per_unique(column, lambda text: NOT_UTF8 in text).astype(bool)
+            problems.add(undecodable, f.name, "this row is not UTF-8 (undecodable bytes shown as \ufffd) although the rest of the file is: save the file as CSV UTF-8")
         lengths = column.str.len()
         long = lengths > f.max_length
-        problems.add(long, f.name, f"{f.label} is longer than {f.max_length} characters (" + lengths.astype(str) + "): shorten it")
+        if long.any():
+            problems.add(long, f.name, f"{f.label} is longer than {f.max_length} characters (" + lengths[long].astype(str) + "): shorten it")
 
 
 def submission_window(edition: Edition, now: dt.datetime) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -280,8 +284,10 @@ def _standing(clean_resp: pd.DataFrame, accepted: pd.Series, usable: pd.Series, 
     standing = pd.Series(False, index=clean_resp.index)
     superseded = pd.Series(False, index=clean_resp.index)
     not_used = pd.Series(False, index=clean_resp.index)
-    with_id = _order(clean_resp[clean_resp["respondent_id"] != ""])
-    for rid, part in with_id.groupby("respondent_id", sort=True):
+    with_id = clean_resp[clean_resp["respondent_id"] != ""]
+    single = ~with_id["respondent_id"].duplicated(keep=False)
+    standing[with_id.index[single]] = accepted[with_id.index[single]]  # the only submission of its respondent
+    for rid, part in _order(with_id[~single]).groupby("respondent_id", sort=True):
         candidates = part[usable.loc[part.index]]
         if candidates.empty:
             candidates = part[accepted.loc[part.index]]
