@@ -86,8 +86,12 @@ def sha256_file(path: Path) -> str:
 
 
 def read_csv_strings(path: Path) -> pd.DataFrame:
-    """Read a UTF-8 CSV (a BOM is tolerated) with every cell as a string and nothing turned into NaN."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+    """Read a UTF-8 CSV (a BOM is tolerated) with every cell as a string and nothing turned into NaN.
+    A file that is not UTF-8 is an error naming the file and the first byte that is not."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError([SourceProblem(path.name, None, "", "", f"not UTF-8 (byte {exc.start} of a block): {SAVE_AS}")]) from None
 
 
 def relative_name(path: Path, root: Path) -> str:

@@ -238,8 +238,14 @@ def _read_csv(data: bytes, result: FileRead) -> None:
         table.insert(0, "_file", result.file)
         result.initiatives = _complete(table, INITIATIVE_COLUMNS)
     else:
-        shown_headers = ", ".join(quoted(h) for h in list(frame.columns)[:8]) + (" …" if len(frame.columns) > 8 else "")
-        result.problems.append(SourceProblem(result.file, 1, "", "", f"unknown layout: the headers {shown_headers} match neither a form export (_uuid, group/field headers) nor an initiatives compilation (initiative_id, title, description…)"))
+        unmatched = [h for h, k in zip(frame.columns, keys) if k not in initiative_labels]
+        shown_headers = ", ".join(_with_nearest(h, initiative_labels) for h in unmatched[:8]) + (" …" if len(unmatched) > 8 else "")
+        result.problems.append(SourceProblem(result.file, 1, "", "", f"unknown layout: the headers {shown_headers} match neither a form export (_uuid, group/field headers) nor an initiatives compilation (initiative_id, country, title, description, cluster…)"))
+
+
+def _with_nearest(header: str, expected: dict[str, str]) -> str:
+    nearest = difflib.get_close_matches(normalise_header(header), list(expected), n=1, cutoff=0.6)
+    return quoted(header) + (f" (did you mean {quoted(expected[nearest[0]])}?)" if nearest else "")
 
 
 def _kobo_expected() -> dict[str, str]:
@@ -325,6 +331,7 @@ class WorkbookRefused(ValueError):
 
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref="([A-Za-z]*)(\d*)(?::([A-Za-z]+)(\d+))?"')
 _CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_WIDE_CELL = re.compile(rb'\br="([A-Z]{3})[0-9]+"')  # a cell in column AAA (703) or beyond
 
 
 def _column_number(letters: str) -> int:
@@ -384,6 +391,9 @@ def check_zip_limits(data: bytes) -> None:
                         _check_dimension(head, name)
                     buffer = tail + chunk
                     cells += sum(1 for m in _CELL.finditer(buffer) if m.end() > len(tail))
+                    for m in _WIDE_CELL.finditer(buffer):
+                        if _column_number(m.group(1).decode()) > MAX_SHEET_COLUMNS:
+                            raise WorkbookRefused(f"sheet {quoted(name)} has a cell in column {m.group(1).decode()} (limit {MAX_SHEET_COLUMNS} columns)")
                     tail = buffer[-16:]
                     if cells > MAX_SHEET_CELLS:
                         raise WorkbookRefused(f"sheet {quoted(name)} has more than {MAX_SHEET_CELLS} cells (limit)")

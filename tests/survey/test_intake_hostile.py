@@ -183,11 +183,12 @@ def test_a_missing_required_column_makes_the_file_unusable_with_one_message(tmp_
     conserved(result)
 
 
-def test_an_unknown_layout_names_the_headers_never_raw_bytes(tmp_path, catalogue):
-    result = intake(tmp_path, {"odd.csv": "Name\u00a0,Âge\nx,1\n"}, catalogue)
+def test_an_unknown_layout_names_the_headers_that_did_not_match_never_raw_bytes(tmp_path, catalogue):
+    result = intake(tmp_path, {"odd.csv": "Name\u00a0,Âge,titel,country\nx,1,2,THA\n"}, catalogue)
     [message] = failures(result)
-    assert 'unknown layout: the headers "Name\u00a0", "Âge"' in message
-    assert "\\x" not in message and "b'" not in message
+    assert message.startswith('"survey/odd.csv", row 1: unknown layout: the headers "Name\u00a0", "Âge", "titel" (did you mean "title"?) match neither')
+    assert '"country"' not in message and "\\x" not in message and "b'" not in message
+    conserved(result)
 
 
 # --- 3. Identity and resubmission -------------------------------------------------------------
@@ -394,4 +395,14 @@ def test_a_submission_time_in_the_future_is_a_problem_and_never_the_build_date(t
     assert build_date_for(edition, result.respondents).date() == edition.publication_date
     forged = pd.DataFrame({"submission_time": ["2099-01-01T00:00:00Z"]})  # even if one got through
     assert build_date_for(edition, forged).date() == edition.publication_date
+    conserved(result)
+
+
+def test_a_cell_beyond_the_column_limit_is_refused_by_streaming(tmp_path, catalogue, no_parser):
+    path = _workbook(tmp_path)
+    far = b'<c r="XFD2" t="inlineStr"><is><t>far</t></is></c></row>'
+    data = _rewrite(path, lambda name, body: re.sub(rb"<dimension [^>]*/>", b"", body).replace(b"</row>", far, 1) if name == "xl/worksheets/sheet2.xml" else body)
+    result = intake(tmp_path, {"wide.xlsx": data}, catalogue)
+    [message] = failures(result)
+    assert 'sheet "Initiatives" has a cell in column XFD' in message
     conserved(result)

@@ -38,3 +38,14 @@ def test_a_generous_number_in_a_table_is_named_by_file_row_column_and_value(tmp_
     [found] = caught.value.problems
     assert (found.file, found.row, found.column, found.value) == ("tables/table02_stock.csv", 2, "men", "63_647")
     assert "ASCII digits" in str(caught.value) and '"63_647"' in str(caught.value)
+
+
+def test_a_table_that_is_not_utf8_is_named_with_what_to_save_as(tmp_path):
+    folder = tmp_path / "tables"
+    shutil.copytree(TABLES, folder)
+    path = folder / "table02_stock.csv"
+    path.write_bytes(path.read_bytes() + "\nDécret".encode("cp1252"))
+    with pytest.raises(SourceError) as caught:
+        read_table(path, tmp_path)
+    [found] = caught.value.problems
+    assert found.file == "table02_stock.csv" and "not UTF-8" in found.reason and "CSV UTF-8" in found.reason
