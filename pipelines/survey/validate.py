@@ -178,7 +178,7 @@ def validate_respondents(frame: pd.DataFrame, edition: Edition | None = None, no
     return clean, problems
 
 
-def _conflicts(problems: Problems, clean: pd.DataFrame, rejected) -> None:
+def _conflicts(problems: Problems, clean: pd.DataFrame, rejected) -> pd.Series:
     """The first submission of an id (by time, then file) fixes its organisation and country; a later
     one naming another organisation or country is a conflict and is rejected."""
     candidates = clean[~rejected & (clean["respondent_id"] != "")]
@@ -189,6 +189,7 @@ def _conflicts(problems: Problems, clean: pd.DataFrame, rejected) -> None:
     conflict = ~rejected & expected.notna() & (key != expected)
     reasons = clean["respondent_id"].map(lambda rid: f"the id {rid} already belongs to {quoted(owner[rid][2])} ({owner[rid][1]}) in {quoted(owner[rid][3])}: this file was not used and the earlier data stays; ask the review team for your own id" if rid in owner else "")
     problems.add(conflict, "respondent_id", reasons)
+    return conflict
 
 
 def _order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -277,10 +278,11 @@ def _findings(files: list[FileRead]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
-def _standing(clean_resp: pd.DataFrame, accepted: pd.Series, usable: pd.Series, log: list[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _standing(clean_resp: pd.DataFrame, accepted: pd.Series, usable: pd.Series, conflict: pd.Series, log: list[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Which submission of each respondent stands: the latest usable one (or, if none is usable, the
-    latest accepted one). Older ones are superseded; newer ones that could not be used are rejected,
-    and the earlier one stays. Returns masks (standing, superseded, not_used) over respondent rows."""
+    latest accepted one). Older ones are superseded (a conflicting claim stays rejected, whenever it
+    came); newer ones that could not be used are rejected, and the earlier one stays. Returns masks
+    (standing, superseded, not_used) over respondent rows."""
     standing = pd.Series(False, index=clean_resp.index)
     superseded = pd.Series(False, index=clean_resp.index)
     not_used = pd.Series(False, index=clean_resp.index)
@@ -298,6 +300,8 @@ def _standing(clean_resp: pd.DataFrame, accepted: pd.Series, usable: pd.Series, 
         position = list(part.index).index(stands)
         newer = part.loc[stands]
         for index in part.index[:position]:
+            if conflict[index]:
+                continue
             older = part.loc[index]
             superseded[index] = True
             log.append(f"respondent {rid}: submission of {newer['submission_time'] or 'unknown time'} in {quoted(newer['_file'])} replaces the one of {older['submission_time'] or 'unknown time'} in {quoted(older['_file'])}")
@@ -321,7 +325,7 @@ def validate(files: list[FileRead], catalogue: Catalogue, now: dt.datetime | Non
 
     clean_resp, resp_problems = validate_respondents(respondents, catalogue.edition, now)
     rejected = pd.Series(clean_resp.index.isin(resp_problems.table()["_index"]), index=clean_resp.index)
-    _conflicts(resp_problems, clean_resp, rejected)
+    conflict = _conflicts(resp_problems, clean_resp, rejected)
     accepted = ~pd.Series(clean_resp.index.isin(resp_problems.table()["_index"]), index=clean_resp.index)
 
     clean_init, init_problems = validate_initiatives(
@@ -333,7 +337,7 @@ def validate(files: list[FileRead], catalogue: Catalogue, now: dt.datetime | Non
     with_initiatives = set(clean_init["_submission"])
     usable_submissions = set(clean_init.loc[init_ok, "_submission"])
     usable = accepted & (~clean_resp["_submission"].isin(with_initiatives) | clean_resp["_submission"].isin(usable_submissions))
-    standing, superseded_resp, not_used = _standing(clean_resp, accepted, usable, log)
+    standing, superseded_resp, not_used = _standing(clean_resp, accepted, usable, conflict, log)
     resp_problems.add(not_used, "respondent_id", "this resubmission was not used: none of its initiatives could be accepted, so the earlier submission stays")
 
     resp_table = resp_problems.table()
@@ -359,6 +363,10 @@ def validate(files: list[FileRead], catalogue: Catalogue, now: dt.datetime | Non
         ],
         ignore_index=True,
     )
+    # a conflicting claim is reported to whoever sent that file, never in the report of the id's owner
+    claimed = set(clean_resp.loc[conflict, "_submission"])
+    resp_table.loc[resp_table["_index"].isin(clean_resp.index[clean_resp["_submission"].isin(claimed)]), "respondent_id"] = ""
+    init_table.loc[init_table["_index"].isin(clean_init.index[clean_init["_submission"].isin(claimed)]), "respondent_id"] = ""
     problems = pd.concat([resp_table, init_table, _findings(usable_files)], ignore_index=True)[PROBLEM_COLUMNS]
     problems["value"] = _per_unique(problems["value"].astype(str), shown) if not problems.empty else problems["value"]
 

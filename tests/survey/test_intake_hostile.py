@@ -210,12 +210,14 @@ def test_a_conflicting_claim_on_an_id_is_rejected_and_the_earlier_data_stays(tmp
     files = {
         "a.csv": table(KOBO, [kobo_row(uuid="u1", time="2020-06-01T00:00:00Z")]),
         "b.csv": table(KOBO, [kobo_row(org="Philippine Overseas Employment Administration", country="PHL", uuid="u2", time="2020-07-01T00:00:00Z", title="Intruder")]),
+        "c.csv": table(KOBO, [kobo_row(uuid="u3", time="2020-08-01T00:00:00Z", title="Job fair, updated")]),  # the owner's own resubmission
     }
     result = intake(tmp_path, files, catalogue)
-    assert result.respondents[["respondent_id", "organisation", "country"]].values.tolist() == [["IDN-MOM", "Ministry of Manpower", "IDN"]]
-    assert list(result.initiatives["title"]) == ["Job fair"]
+    assert result.respondents[["respondent_id", "organisation", "country", "file"]].values.tolist() == [["IDN-MOM", "Ministry of Manpower", "IDN", "survey/c.csv"]]
+    assert list(result.initiatives["title"]) == ["Job fair, updated"]  # a later resubmission by the owner does not hide the conflict
     found = problem(result, "survey/b.csv", 2, "respondent_id")
     assert found["value"] == "IDN-MOM" and 'already belongs to "Ministry of Manpower" (IDN) in "survey/a.csv"' in found["reason"]
+    assert found["respondent_id"] == ""  # reported to the sender of b.csv, not in the owner's report
     assert set(result.quarantine.loc[result.quarantine["file"] == "survey/b.csv", "disposition"]) == {"rejected"}
     conserved(result)
 
