@@ -494,8 +494,8 @@ def _read_kobo_xlsx(workbook, result: FileRead) -> None:
     result.respondents = main_part.respondents
     keys = {normalise_header(c): c for c in main.columns}
     index = main[keys["_index"]].astype(str) if "_index" in keys else pd.Series([str(i + 1) for i in range(len(main))], index=main.index)
-    submission_of = dict(zip(index, _submissions(main, pd.Series(range(2, len(main) + 2), index=main.index), main_part_ids(main_part, main), result.file)))
-    respondent_of = dict(zip(index, main_part_ids(main_part, main)))
+    submission_of = dict(zip(index, _submissions(main, pd.Series(range(2, len(main) + 2), index=main.index), _respondent_ids(main), result.file)))
+    respondent_of = dict(zip(index, _respondent_ids(main)))
     if repeat.empty:
         return
     repeat_part = FileRead(result.file, result.layout, result.encoding, result.sha256)
@@ -513,7 +513,7 @@ def _read_kobo_xlsx(workbook, result: FileRead) -> None:
     result.initiatives = initiatives
 
 
-def main_part_ids(part: FileRead, main: pd.DataFrame) -> pd.Series:
+def _respondent_ids(main: pd.DataFrame) -> pd.Series:
     """The respondent id on each row of a form export's main sheet."""
     keys = {normalise_header(c): c for c in main.columns}
     column = keys.get("respondent/respondent_id")

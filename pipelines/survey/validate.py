@@ -349,7 +349,7 @@ def validate(files: list[FileRead], catalogue: Catalogue, now: dt.datetime | Non
     superseded_init = clean_init["_submission"].isin(superseded_submissions)
     init_table = init_table[~init_table["_index"].isin(clean_init.index[superseded_init])]
     rejected_init = clean_init.index.isin(init_table["_index"]) & ~superseded_init
-    for kind, frame, ids in (("respondents", clean_resp, raw_ids["respondents"]), ("initiatives", clean_init, raw_ids["initiatives"])):
+    for frame, ids in ((clean_resp, raw_ids["respondents"]), (clean_init, raw_ids["initiatives"])):
         changed = (ids != frame["respondent_id"]) & (ids.str.strip() != "")
         for raw, normal in sorted(set(zip(ids[changed], frame.loc[changed, "respondent_id"]))):
             log.append(f"respondent id {quoted(raw)} read as {normal}")

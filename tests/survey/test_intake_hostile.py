@@ -203,6 +203,7 @@ def test_spellings_of_one_id_are_one_respondent(tmp_path, catalogue):
     assert list(result.respondents["respondent_id"]) == ["IDN-MOM"]
     assert list(result.initiatives["title"]) == ["Third"] and list(result.initiatives["uid"]) == ["IDN-MOM:1"]
     assert (result.quarantine["disposition"] == "superseded").sum() == 4 and result.problems.empty
+    assert 'respondent id "idn-mom" read as IDN-MOM' in result.log and 'respondent id "IDN-\u200bMOM" read as IDN-MOM' in result.log
     conserved(result)
 
 
