@@ -26,6 +26,8 @@ def catalogue_for(edition: Edition, clusters: pd.DataFrame, subclusters: pd.Data
 def run_intake(folder: Path, root: Path, catalogue: Catalogue, now=None) -> IntakeResult:
     """Read and validate every survey file in ``folder`` (lock files and partial downloads skipped;
     links reported, never followed)."""
+    if folder.is_symlink():
+        return validate([link_refused(relative_name(folder, root))], catalogue, now=now)
     files = [read_file(path, relative_name(path, root)) for path in survey_files(folder)]
     files += [link_refused(relative_name(path, root)) for path in survey_links(folder)]
     return validate(sorted(files, key=lambda f: f.file), catalogue, now=now)

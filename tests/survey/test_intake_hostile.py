@@ -267,6 +267,9 @@ def test_a_link_in_the_survey_folder_is_reported_and_never_followed(tmp_path, ca
     assert [p.name for p in survey_files(folder)] == ["ok.csv"]  # the sensor does not hash the target either
     assert read_file(folder / "answers.csv", "answers.csv").problems
     conserved(result)
+    os.symlink(folder, tmp_path / "linked-survey")  # a survey folder that is itself a link
+    linked = run_intake(tmp_path / "linked-survey", tmp_path, catalogue, now=NOW)
+    assert linked.structural[0].startswith('"linked-survey": is a link') and linked.rows_read == 0
 
 
 def _workbook(tmp_path: Path, rows: int = 3) -> Path:
