@@ -199,6 +199,14 @@ def _wide_unicode(data: bytes) -> str | None:
     return None
 
 
+def _strict(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def _has_utf8_lines(data: bytes) -> bool:
     """Whether some line is valid UTF-8 with non-ASCII text: the file was meant as UTF-8 and only
     some rows were written in another encoding (legacy code pages almost never form valid UTF-8)."""
@@ -239,12 +247,16 @@ def decode_csv(data: bytes, name: str) -> Decoded:
     """
     for bom, codec in BOMS:
         if data.startswith(bom):
+            if codec == "utf-8-sig" and not _strict(data[len(bom):], "utf-8"):
+                return Decoded(data[len(bom):].decode("utf-8", errors="replace"), codec, "mixed")  # rows from elsewhere pasted in
             try:
                 return Decoded(data[len(bom):].decode(codec.replace("-sig", "")), codec, "byte order mark")
             except UnicodeDecodeError as exc:
                 raise EncodingRefused(f"starts with a {codec} byte order mark but is not {codec} (byte {exc.start + len(bom)}): {SAVE_AS}") from None
     declared = declared_encoding(name)
     if declared:
+        if not declared.startswith("utf") and not data.isascii() and _strict(data, "utf-8"):
+            raise EncodingRefused(f"the file name declares {declared} but the file is UTF-8: remove \".{declared}\" from its name")
         try:
             return Decoded(data.decode(declared), declared, "declared in the file name")
         except UnicodeDecodeError as exc:

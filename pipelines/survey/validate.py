@@ -35,7 +35,8 @@ COUNTRY_ALIASES = {"lao pdr": "LAO", "laos": "LAO", "vietnam": "VNM", "brunei": 
 SUBMISSION_GRACE_DAYS = 366  # a submission may arrive up to this long after the edition's publication date
 # Rejected in any answer (tab, line feed and carriage return are allowed): C0/C1 control characters,
 # NUL included, and the bidirectional embeddings, overrides and isolates.
-UNSAFE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}]")
+UNSAFE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
+RESPONDENT_ID = re.compile(r"[A-Z0-9][A-Z0-9._-]*")  # after normalisation: no look-alike letters of other scripts
 
 
 @dataclass
@@ -166,6 +167,9 @@ def validate_respondents(frame: pd.DataFrame, edition: Edition | None = None, no
     clean = frame.copy()
     _hygiene(problems, frame, RESPONDENT_FIELDS)
     _required(problems, frame, RESPONDENT_FIELDS)
+    ids = frame["respondent_id"]
+    odd = (ids != "") & ~_per_unique(ids, lambda text: bool(RESPONDENT_ID.fullmatch(text))).astype(bool)
+    problems.add(odd, "respondent_id", "a respondent id is written with the letters A–Z, digits and - _ . only (e.g. IDN-MOM), as the review team gave it")
     _coded(problems, clean, "country", ASEAN_MEMBER_STATES, "unknown country: give an ASEAN Member State (e.g. IDN or Indonesia)", COUNTRY_ALIASES)
     _coded(problems, clean, "constituency", CONSTITUENCIES, f"unknown constituency: one of {', '.join(CONSTITUENCIES)}")
     moments = pd.to_datetime(frame["submission_time"].str.replace("Z", "+00:00", regex=False), errors="coerce", utc=True, format="ISO8601")

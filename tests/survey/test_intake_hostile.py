@@ -412,3 +412,36 @@ def test_a_cell_beyond_the_column_limit_is_refused_by_streaming(tmp_path, catalo
     [message] = failures(result)
     assert 'sheet "Initiatives" has a cell in column XFD' in message
     conserved(result)
+
+
+def test_a_utf8_file_with_bom_and_some_cp1252_rows_is_reported_row_by_row(tmp_path, catalogue):
+    data = (b"\xef\xbb\xbf" + table(COMPILATION, [lit("1", VIET, country="VNM")]).encode("utf-8")
+            + table(COMPILATION, [lit("2", "Caf\u00e9 workers")]).split("\n", 1)[1].encode("cp1252"))
+    result = intake(tmp_path, {"bom-mixed.csv": data}, catalogue)
+    assert list(result.initiatives["title"]) == [VIET]
+    assert problem(result, "survey/bom-mixed.csv", 3, "title")["value"] == "Caf\ufffd workers"
+    conserved(result)
+
+
+def test_a_name_declaring_a_legacy_code_page_for_a_utf8_file_is_refused(tmp_path, catalogue):
+    result = intake(tmp_path, {"answers.cp874.csv": table(COMPILATION, [lit("1", THAI)]).encode("utf-8")}, catalogue)
+    [message] = failures(result)
+    assert message.startswith('"survey/answers.cp874.csv": encoding:') and 'declares cp874 but the file is UTF-8: remove ".cp874"' in message
+    assert result.initiatives.empty
+    conserved(result)
+
+
+def test_a_look_alike_respondent_id_is_a_problem_not_a_new_respondent(tmp_path, catalogue):
+    cyrillic = "\u0406DN-MOM"  # Cyrillic capital I
+    result = intake(tmp_path, {"a.csv": table(KOBO, [kobo_row(uuid="u1")]), "b.csv": table(KOBO, [kobo_row(rid=cyrillic, uuid="u2", title="Spoof")]),
+                               "c.csv": table(KOBO, [kobo_row(rid="ＩＤＮ－ＭＯＭ", uuid="u3", time="2020-06-05T00:00:00Z", title="Fullwidth")])}, catalogue)
+    assert list(result.respondents["respondent_id"]) == ["IDN-MOM"] and list(result.initiatives["title"]) == ["Fullwidth"]
+    spoof = problem(result, "survey/b.csv", 2, "respondent_id")
+    assert spoof["value"] == cyrillic and "letters A–Z" in spoof["reason"]
+    conserved(result)
+
+
+def test_line_and_paragraph_separators_are_rejected_too(tmp_path, catalogue):
+    result = intake(tmp_path, {"c.csv": table(COMPILATION, [lit("1", "One\u2028Two")])}, catalogue)
+    assert problem(result, "survey/c.csv", 2, "title")["value"] == "One[U+2028]Two"
+    conserved(result)
