@@ -203,8 +203,13 @@ def _report_headers(result: FileRead, headers: Headers, sheet: str, values: pd.D
         column = values[header] if values is not None and header in values.columns else pd.Series(dtype=str)
         column = column.iloc[:, 0] if isinstance(column, pd.DataFrame) else column
         answered = int((column.astype(str).str.strip() != "").sum())
-        hint = f": did you mean {quoted((labels or {}).get(nearest, nearest))}?" if nearest else ""
         lost = f" Its {answered} answer(s) were not read." if answered else ""
+        unnamed = re.fullmatch(r"Unnamed: (\d+)", str(header))  # pandas' name for an empty header cell
+        if unnamed:
+            if answered:  # an empty column without a header loses nothing
+                result.findings.append(SourceProblem(result.file, 1, f"column {int(unnamed.group(1)) + 1}", "", f"a column without a header.{lost}", sheet))
+            continue
+        hint = f": did you mean {quoted((labels or {}).get(nearest, nearest))}?" if nearest else ""
         result.findings.append(SourceProblem(result.file, 1, header, header, f"unknown column{hint}{lost}", sheet))
 
 

@@ -445,3 +445,12 @@ def test_line_and_paragraph_separators_are_rejected_too(tmp_path, catalogue):
     result = intake(tmp_path, {"c.csv": table(COMPILATION, [lit("1", "One\u2028Two")])}, catalogue)
     assert problem(result, "survey/c.csv", 2, "title")["value"] == "One[U+2028]Two"
     conserved(result)
+
+
+def test_a_column_without_a_header_is_reported_only_when_it_holds_answers(tmp_path, catalogue):
+    text = table(COMPILATION + ["", ""], [lit("1", "Helpdesk") + ["stray note", ""], lit("2", "Hotline") + ["", ""]])
+    result = intake(tmp_path, {"c.csv": text}, catalogue)
+    found = problem(result, "survey/c.csv", 1, "column 7")
+    assert "a column without a header" in found["reason"] and "1 answer(s) were not read" in found["reason"]
+    assert len(result.problems) == 1 and len(result.initiatives) == 2  # the empty 8th column is not noise
+    conserved(result)
