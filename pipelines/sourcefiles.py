@@ -57,7 +57,7 @@ class SourceProblem:
             where += f", row {self.row}"
         if self.column:
             where += f", column {quoted(self.column)}"
-        return f"{where}: {self.reason}" + (f" (value: {quoted(self.value)})" if self.value != "" else "")
+        return f"{where}: {shown(self.reason, limit=2000)}" + (f" (value: {quoted(self.value)})" if self.value != "" else "")
 
     def as_record(self) -> dict[str, object]:
         return asdict(self)

@@ -183,13 +183,13 @@ def match_headers(headers: list[str], expected: dict[str, str], required: list[s
             nearest = difflib.get_close_matches(key, list(expected), n=1, cutoff=0.6)
             unknown.append((header, nearest[0] if nearest else None))
     found = set(columns.values())
-    keys = {v: k for k, v in expected.items()}
     missing = []
     for name in required:
         if name not in found:
             candidates = {normalise_header(h): h for h, _ in unknown} or {normalise_header(h): h for h in headers if h}
-            nearest = difflib.get_close_matches(keys.get(name, name), list(candidates), n=1, cutoff=0.5)
-            missing.append((name, candidates[nearest[0]] if nearest else None))
+            spellings = [k for k, v in expected.items() if v == name] or [name]
+            nearest = next((hit[0] for k in spellings if (hit := difflib.get_close_matches(k, list(candidates), n=1, cutoff=0.5))), None)
+            missing.append((name, candidates[nearest] if nearest else None))
     return Headers(columns, unknown, missing)
 
 

@@ -454,3 +454,11 @@ def test_a_column_without_a_header_is_reported_only_when_it_holds_answers(tmp_pa
     assert "a column without a header" in found["reason"] and "1 answer(s) were not read" in found["reason"]
     assert len(result.problems) == 1 and len(result.initiatives) == 2  # the empty 8th column is not noise
     conserved(result)
+
+
+def test_a_malformed_csv_is_named_on_one_line(tmp_path, catalogue):
+    text = table(COMPILATION, [lit("1", "Helpdesk")]) + '2,THA,"Unclosed quote,x,A,literature_review\n'
+    result = intake(tmp_path, {"bad\rname.csv": text}, catalogue)
+    [message] = failures(result)
+    assert message.startswith('"survey/bad\\rname.csv": unreadable:') and "\n" not in message and "\r" not in message
+    conserved(result)
