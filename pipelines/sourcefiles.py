@@ -158,7 +158,7 @@ class EncodingRefused(ValueError):
 
 @dataclass(frozen=True)
 class Decoded:
-    text: str
+    text: str | None  # None: the bytes are valid in ``encoding`` as they are (parse them directly, no copy)
     encoding: str  # the codec used
     how: str  # "byte order mark", "content", "declared in the file name", "detected", "mixed"
 
@@ -247,7 +247,9 @@ def decode_csv(data: bytes, name: str) -> Decoded:
     """
     for bom, codec in BOMS:
         if data.startswith(bom):
-            if codec == "utf-8-sig" and not _strict(data[len(bom):], "utf-8"):
+            if codec == "utf-8-sig":
+                if _strict(data, codec):
+                    return Decoded(None, codec, "byte order mark")
                 return Decoded(data[len(bom):].decode("utf-8", errors="replace"), codec, "mixed")  # rows from elsewhere pasted in
             try:
                 return Decoded(data[len(bom):].decode(codec.replace("-sig", "")), codec, "byte order mark")
@@ -267,10 +269,8 @@ def decode_csv(data: bytes, name: str) -> Decoded:
             return Decoded(data.decode(wide), wide, "content")
         except UnicodeDecodeError:
             raise EncodingRefused(f"looks like {wide} without a byte order mark but does not decode as such: {SAVE_AS}") from None
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8", "content")
-    except UnicodeDecodeError:
-        pass
+    if _strict(data, "utf-8"):
+        return Decoded(None, "utf-8", "content")
     if _has_utf8_lines(data):
         return Decoded(data.decode("utf-8", errors="replace"), "utf-8", "mixed")
     guess = _confident_guess(data)

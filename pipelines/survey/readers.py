@@ -222,7 +222,8 @@ def _read_csv(data: bytes, result: FileRead) -> None:
         result.notes.append("some rows are not UTF-8 (each is reported; save the file as CSV UTF-8)")
     elif decoded.how in ("detected", "declared in the file name"):
         result.notes.append(f"encoding {decoded.encoding} {decoded.how}")
-    frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False, na_filter=False)
+    source = io.BytesIO(data) if decoded.text is None else io.StringIO(decoded.text)
+    frame = pd.read_csv(source, encoding=decoded.encoding, dtype=str, keep_default_na=False, na_filter=False)
     if len(frame) > MAX_ROWS:
         raise ValueError(f"more than {MAX_ROWS} rows")
     keys = [normalise_header(h) for h in frame.columns]

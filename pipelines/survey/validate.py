@@ -255,7 +255,7 @@ def validate_initiatives(frame: pd.DataFrame, catalogue: Catalogue, respondent_i
 
     owner = frame["respondent_id"].where(has_respondent, frame["_file"])
     clean["uid"] = owner + ":" + frame["initiative_id"]
-    duplicate = (frame["initiative_id"] != "") & pd.Series(list(zip(frame["_submission"], clean["uid"])), index=frame.index).duplicated(keep="first")
+    duplicate = (frame["initiative_id"] != "") & pd.DataFrame({"submission": frame["_submission"], "uid": clean["uid"]}).duplicated(keep="first")
     problems.add(duplicate, "initiative_id", "duplicate initiative id in this response")
     return clean, problems
 
