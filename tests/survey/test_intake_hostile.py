@@ -462,3 +462,25 @@ def test_a_malformed_csv_is_named_on_one_line(tmp_path, catalogue):
     [message] = failures(result)
     assert message.startswith('"survey/bad\\rname.csv": unreadable:') and "\n" not in message and "\r" not in message
     conserved(result)
+
+
+def test_a_form_export_workbook_with_a_renamed_required_column_names_the_sheet(tmp_path, catalogue):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    main = book.active
+    main.title = "AFML"
+    main.append(["respondent/respondent_id ", "Respondent/Organisation", "respondent/country", "respondent/constituency", "_uuid", "_submission_time", "_index"])
+    main.append(["KHM-K", "Kobo Org", "KHM", "workers", "uuid-7", "2020-07-02T10:00:00Z", 1])
+    repeat = book.create_sheet("initiatives")
+    repeat.append(["initiative/initiative_id", "initiative/country", "initiative/titel", "initiative/description", "initiative/cluster", "_parent_index"])
+    for i in range(1, 30):
+        repeat.append([str(i), "KHM", f"T{i}", "D.", "C", 1])
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    book.save(folder / "kobo.xlsx")
+    result = run_intake(folder, tmp_path, catalogue, now=NOW)
+    [message] = failures(result)
+    assert message.startswith('"survey/kobo.xlsx", sheet "initiatives", row 1, column "initiative/title": required column') and 'nearest header found: "initiative/titel"' in message
+    assert result.problems.empty and result.rows_read == 0
+    conserved(result)
