@@ -13,7 +13,8 @@ help:
 	@echo "make report [EDITION=afml-13] [FORCE=1]  build outputs/<edition>/report.html and report.pdf"
 	@echo "make test                      run the whole test suite"
 	@echo "make ui                        Dagster UI, sensors and schedules on http://127.0.0.1:3000"
-	@echo "make questionnaire EDITION=..  write the questionnaire workbook of an edition"
+	@echo "make questionnaire EDITION=..  write the questionnaire workbooks (en, id, vi) and the XLSForm of an edition"
+	@echo "  [RESPONDENT=<id>|all] [LOCALE=id]  one workbook per respondent, their details filled in"
 	@echo "make bench                     scale and build benchmarks"
 
 setup: $(STAMP)
@@ -33,7 +34,7 @@ ui: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 questionnaire: $(STAMP)
-	$(BIN)/python -m pipelines questionnaire --edition $(EDITION)
+	$(BIN)/python -m pipelines questionnaire --edition $(EDITION) $(if $(RESPONDENT),--respondent $(RESPONDENT),) $(if $(LOCALE),--language $(LOCALE),)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

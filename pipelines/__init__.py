@@ -2,7 +2,10 @@
 
 Data flows one way, and the sub-packages are named after the stages it passes through:
 
-    catalog -> tables -> survey -> indicators -> report -> operations (publishing, sensors)
+    shared ground floor (sourcefiles, settings, editions, frameworks, shared/)
+      -> catalog, tables, survey -> indicators -> report -> operations (publishing)
 
-`pipelines.definitions` is the single entry point Dagster loads.
+Stages compute; the report presents (table layouts and charts live in report/). `pipelines.definitions`
+is the single entry point Dagster loads; the sensors and schedules it registers are in `pipelines.sensors`.
+tests/test_import_order.py fails when an earlier stage imports a later one.
 """

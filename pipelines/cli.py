@@ -1,4 +1,4 @@
-"""Command line of the pipeline: ``python -m pipelines build --edition afml-13`` (used by ``make report``).
+"""Command line of the pipeline: ``python -m pipelines build --edition <id>`` (used by ``make report``).
 
 A build is a Dagster run recorded in the instance under ``DAGSTER_HOME``, so it shows in the UI.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipelines.editions import DEFAULT_EDITION
 
 
 IN_PROGRESS = ("QUEUED", "NOT_STARTED", "STARTING", "STARTED")
@@ -100,13 +99,13 @@ def published_fingerprint(edition_dir) -> str | None:
 def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None) -> int:
     import dagster as dg
 
-    from pipelines.editions import load_editions
     from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
 
     overrides = {k: v for k, v in {"outputs_dir": outputs, "sources_dir": sources}.items() if v}
     paths = ProjectPaths(**overrides)
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
+    edition = edition or next(iter(editions))
     if edition not in editions:
         print(f"unknown edition {edition!r}; declared in sources/editions.yaml: {', '.join(editions)}", file=sys.stderr)
         return 2
@@ -136,36 +135,59 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
     return 0
 
 
-def questionnaire(edition_id: str, target: str | None = None) -> int:
-    """Write the questionnaire workbook of an edition (generated from the catalog)."""
+def questionnaire(edition_id: str, target: str | None = None, language: str = "all", respondent: str | None = None) -> int:
+    """Write the questionnaire of an edition (generated from the catalog): the blank workbook in each
+    language and the XLSForm for KoboToolbox / ODK, or, with ``respondent`` (an id or ``all``), one
+    workbook per respondent with their details filled in, in their language."""
     from pathlib import Path
 
-    from pipelines.catalog import schemas
-    from pipelines.editions import load_editions
+    from pipelines.catalog.load import catalog_of_edition
     from pipelines.settings import ProjectPaths
-    from pipelines.sourcefiles import load_validated_csv
-    from pipelines.survey.questionnaire import write_questionnaire
+    from pipelines.survey.form import Catalog
+    from pipelines.survey.i18n import COUNTRY_LANGUAGES, LANGUAGES, language_code
+    from pipelines.survey.intake import catalogue_for
+    from pipelines.survey.questionnaire import respondents_to_prefill, write_questionnaire
+    from pipelines.survey.xlsform import write_xlsform
 
     paths = ProjectPaths()
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
+    edition_id = edition_id or next(iter(editions))
     if edition_id not in editions:
         print(f"unknown edition {edition_id!r}; declared: {', '.join(editions)}", file=sys.stderr)
         return 2
+    if language != "all" and language not in LANGUAGES:
+        print(f"no catalog for language {language!r}; available: {', '.join(LANGUAGES)} (or all)", file=sys.stderr)
+        return 2
     edition = editions[edition_id]
-    load = lambda name, model: load_validated_csv(paths.catalog / name, model, paths.sources.parent)  # noqa: E731
-    recommendations = load("recommendations.csv", schemas.Recommendations)
-    recommendations = edition.reviewed(recommendations)
-    out = Path(target) if target else paths.edition_outputs(edition_id) / f"questionnaire-{edition_id}.xlsx"
-    write_questionnaire(
-        edition,
-        load("clusters.csv", schemas.Clusters),
-        load("subclusters.csv", schemas.Subclusters),
-        recommendations,
-        load("memberships.csv", schemas.Memberships),
-        load("forums.csv", schemas.Forums),
-        out,
-    )
-    print(f"questionnaire for {edition_id}: {out}")
+    catalog = catalog_of_edition(paths, edition_id)
+    tables = {"clusters": catalog["clusters"], "subclusters": catalog["subclusters"], "recommendations": catalog["recommendations"], "memberships": catalog["cluster_memberships"], "forums": catalog["forums"]}
+    reviewed = edition.reviewed(tables["recommendations"])
+    args = (edition, tables["clusters"], tables["subclusters"], reviewed, tables["memberships"], tables["forums"])
+    out_dir = paths.edition_outputs(edition_id)
+    written = []
+    if respondent:
+        catalogue = catalogue_for(edition, tables["clusters"], tables["subclusters"], tables["recommendations"])
+        survey = paths.edition_sources(edition_id) / "survey"
+        known = respondents_to_prefill(survey, paths.edition_sources(edition_id) / "respondents.csv", paths.sources.parent, catalogue)
+        chosen = known if respondent == "all" else known[known["respondent_id"] == respondent]
+        if chosen.empty:
+            print(f"no respondent {respondent!r} in {edition_id} (known: {', '.join(known['respondent_id'])})", file=sys.stderr)
+            return 2
+        for details in chosen.to_dict("records"):
+            given = details.get("language", "")
+            code = language if language != "all" else (language_code(given) if given else COUNTRY_LANGUAGES.get(details.get("country", ""), "en"))
+            details["language"] = code
+            out = Path(target) if target and len(chosen) == 1 else out_dir / "questionnaires" / f"{details['respondent_id']}.xlsx"
+            written.append(write_questionnaire(*args, out, prefill=details, language=code))
+    else:
+        for code in LANGUAGES if language == "all" else [language]:
+            suffix = "" if code == "en" else f"-{code}"
+            out = Path(target) if target and language != "all" else out_dir / f"questionnaire-{edition_id}{suffix}.xlsx"
+            written.append(write_questionnaire(*args, out, language=code))
+        form = Catalog.build(tables["clusters"], tables["subclusters"], reviewed, tables["memberships"], tables["forums"])
+        written.append(write_xlsform(edition, form, out_dir / f"xlsform-{edition_id}.xlsx", "en" if language == "all" else language))
+    for path in written:
+        print(f"questionnaire for {edition_id}: {path}")
     return 0
 
 
@@ -177,21 +199,23 @@ def main(argv: list[str] | None = None) -> int:
     # The Makefile sets DAGSTER_HOME; called directly, the CLI uses the same instance in the checkout.
     home = "DAGSTER_HOME"
     os.environ.setdefault(home, str(PROJECT_ROOT / (".dagster-pg" if os.environ.get("AFML_DAGSTER_PG_URL") else ".dagster")))
-    parser = argparse.ArgumentParser(prog="afml", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="build an edition into outputs/<edition>/")
-    build_cmd.add_argument("--edition", default=DEFAULT_EDITION)
+    build_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
     build_cmd.add_argument("--outputs", default=None, help="outputs folder (default: outputs/ in the checkout)")
     build_cmd.add_argument("--sources", default=None, help="sources folder (default: sources/ in the checkout)")
     build_cmd.add_argument("--force", action="store_true", help="rebuild even when code and inputs are unchanged")
     questionnaire_cmd = commands.add_parser("questionnaire", help="write the questionnaire workbook of an edition")
-    questionnaire_cmd.add_argument("--edition", default=DEFAULT_EDITION)
-    questionnaire_cmd.add_argument("--output", default=None, help="file to write (default: outputs/<edition>/questionnaire-<edition>.xlsx)")
+    questionnaire_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
+    questionnaire_cmd.add_argument("--output", default=None, help="file to write, for one language or one respondent (default: outputs/<edition>/questionnaire-<edition>[-<language>].xlsx)")
+    questionnaire_cmd.add_argument("--language", default="all", help="en, id, vi or all (default: all; for respondents: their own language)")
+    questionnaire_cmd.add_argument("--respondent", default=None, help="a respondent id, or all: one workbook per respondent with their details filled in")
     args = parser.parse_args(argv)
     if args.command == "build":
         return build(args.edition, args.outputs, args.force, args.sources)
     if args.command == "questionnaire":
-        return questionnaire(args.edition, args.output)
+        return questionnaire(args.edition, args.output, args.language, args.respondent)
     return 2
 
 

@@ -10,10 +10,9 @@ import dagster as dg
 
 from pipelines.catalog.assets import CATALOG_ASSETS
 from pipelines.catalog.checks import CATALOG_CHECKS
-from pipelines.editions import load_editions
 from pipelines.indicators.assets import INDICATOR_ASSETS
 from pipelines.operations.assets import OPERATIONS_ASSETS
-from pipelines.operations.sensors import editions_sync, rebuild_schedule, survey_sensor
+from pipelines.sensors import editions_sync, rebuild_schedule, survey_sensor
 from pipelines.report.assets import REPORT_ASSETS
 from pipelines.settings import ProjectPaths
 from pipelines.survey.assets import SURVEY_ASSETS, SURVEY_CHECKS
@@ -34,7 +33,7 @@ build_edition = dg.define_asset_job(
 @dg.definitions
 def defs() -> dg.Definitions:
     paths = ProjectPaths()
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
     return dg.Definitions(
         assets=ALL_ASSETS,
         asset_checks=ALL_CHECKS,

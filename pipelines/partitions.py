@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.editions import load_editions
 from pipelines.settings import ProjectPaths
 
 edition_partitions = dg.DynamicPartitionsDefinition(name="edition")
@@ -16,7 +15,7 @@ edition_partitions = dg.DynamicPartitionsDefinition(name="edition")
 
 def sync_edition_partitions(instance: dg.DagsterInstance, paths: ProjectPaths) -> list[str]:
     """Register every edition of ``editions.yaml`` as a partition; returns the ids added."""
-    declared = list(load_editions(paths.sources))
+    declared = list(paths.editions())
     known = set(instance.get_dynamic_partitions(edition_partitions.name))
     new = [e for e in declared if e not in known]
     if new:

@@ -1,20 +1,46 @@
-"""Where the project's folders are, as one Dagster resource.
+"""The one Dagster resource: where the project's folders are, which edition a run builds (with its
+framework), and the run's build folder.
 
 Nothing here touches the disk at import time: the paths are computed when a run asks for them,
-so tests can point a whole build at a temporary folder.
+so tests can point a whole build at a temporary folder. An asset asks this resource for its edition
+(``paths.edition(context)``) and its build folder (``paths.build_dir(context)``) instead of reading
+editions.yaml or looking through outputs/ itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
 
+from pipelines.editions import Edition, load_editions
+from pipelines.frameworks import Framework, load_framework
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BUILDS = "builds"
+
+
+def build_dir_for_run(edition_dir: Path, run_id: str) -> Path:
+    """The build folder of a run (created on first use), named ``<UTC time>-<run id prefix>``."""
+    builds = edition_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    suffix = run_id[:8]
+    existing = sorted(builds.glob(f"*-{suffix}"))
+    if existing:
+        return existing[0]
+    path = builds / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}Z-{suffix}"
+    path.mkdir()
+    return path
+
+
+def _partition(context_or_id) -> str:
+    return context_or_id if isinstance(context_or_id, str) else context_or_id.partition_key
 
 
 class ProjectPaths(dg.ConfigurableResource):
-    """Folders the pipeline reads from (sources, templates) and writes to (outputs)."""
+    """Folders the pipeline reads from (sources, templates) and writes to (outputs); the edition of a
+    run and its build folder."""
 
     sources_dir: str = str(PROJECT_ROOT / "sources")
     templates_dir: str = str(PROJECT_ROOT / "templates")
@@ -33,11 +59,38 @@ class ProjectPaths(dg.ConfigurableResource):
         return Path(self.outputs_dir)
 
     @property
-    def catalog(self) -> Path:
-        return self.sources / "catalog"
+    def root(self) -> Path:
+        """The checkout: file names in messages and manifests are relative to it."""
+        return self.sources.parent
+
+    def editions(self) -> dict[str, Edition]:
+        """Every edition of ``sources/editions.yaml``, with its framework."""
+        return load_editions(self.sources)
+
+    def edition(self, context_or_id) -> Edition:
+        """The edition a run builds (its partition), or the edition of that id."""
+        edition_id = _partition(context_or_id)
+        editions = self.editions()
+        if edition_id not in editions:
+            raise ValueError(f"sources/editions.yaml declares no edition {edition_id!r} (declared: {', '.join(editions)})")
+        return editions[edition_id]
 
     def edition_sources(self, edition_id: str) -> Path:
         return self.sources / "editions" / edition_id
 
+    def framework(self, context_or_id) -> Framework:
+        """The framework of an edition (of the run's partition, or of the edition of that id)."""
+        return load_framework(self.sources, self.edition(context_or_id).framework)
+
+    def survey_dir(self, context_or_id) -> Path:
+        """The survey folder an edition's evidence comes from: its own, or that of the edition it
+        takes its evidence from (``evidence.survey_of`` in editions.yaml: one intake, several frameworks)."""
+        edition = self.edition(context_or_id)
+        return self.edition_sources(edition.survey_of or edition.id) / "survey"
+
     def edition_outputs(self, edition_id: str) -> Path:
         return self.outputs / edition_id
+
+    def build_dir(self, context: dg.AssetExecutionContext) -> Path:
+        """The folder this run writes its edition's build into (created on first use)."""
+        return build_dir_for_run(self.edition_outputs(context.partition_key), context.run.run_id)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from pipelines.catalog.assets import cluster_memberships, recommendations
 from pipelines.metadata import markdown_table
+from pipelines.partitions import edition_partitions
 
 ERROR = dg.AssetCheckSeverity.ERROR
 
@@ -19,7 +20,7 @@ def _result(failures: pd.DataFrame, description: str) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(
+@dg.asset_check(partitions_def=edition_partitions, 
     asset=cluster_memberships,
     blocking=True,
     additional_ins={
@@ -34,7 +35,7 @@ def memberships_point_to_known_entries(
     clusters: pd.DataFrame,
     subclusters: pd.DataFrame,
 ) -> dg.AssetCheckResult:
-    """Every membership names a known recommendation, cluster, and a sub-cluster of that cluster."""
+    """Every membership names a known commitment, group, and a sub-group of that group."""
     known_sub = set(zip(subclusters["subcluster_id"], subclusters["cluster"]))
     bad = cluster_memberships[
         ~cluster_memberships["recommendation_id"].isin(recommendations["recommendation_id"])
@@ -44,22 +45,23 @@ def memberships_point_to_known_entries(
             index=cluster_memberships.index,
         )
     ]
-    return _result(bad, "memberships referring to an unknown recommendation, cluster or sub-cluster")
+    return _result(bad, "memberships referring to an unknown commitment, group or sub-group")
 
 
-@dg.asset_check(asset=cluster_memberships, blocking=True, additional_ins={"recommendations": dg.AssetIn("recommendations")})
+@dg.asset_check(partitions_def=edition_partitions, asset=cluster_memberships, blocking=True, additional_ins={"recommendations": dg.AssetIn("recommendations")})
 def every_recommendation_is_clustered(cluster_memberships: pd.DataFrame, recommendations: pd.DataFrame) -> dg.AssetCheckResult:
-    """Every recommendation belongs to at least one cluster."""
+    """Every commitment belongs to at least one group."""
     orphans = recommendations[~recommendations["recommendation_id"].isin(cluster_memberships["recommendation_id"])]
-    return _result(orphans[["recommendation_id", "forum_id", "number"]], "recommendations that belong to no cluster")
+    return _result(orphans[["recommendation_id", "forum_id", "number"]], "commitments that belong to no group")
 
 
-@dg.asset_check(asset=recommendations, blocking=True, additional_ins={"forums": dg.AssetIn("forums")})
+@dg.asset_check(partitions_def=edition_partitions, asset=recommendations, blocking=True, additional_ins={"forums": dg.AssetIn("forums")})
 def recommendations_come_from_known_forums(recommendations: pd.DataFrame, forums: pd.DataFrame) -> dg.AssetCheckResult:
-    """Every recommendation's forum exists, and its id agrees with its forum and number."""
-    expected_id = recommendations["forum_id"] + "-" + recommendations["number"].map("{:02d}".format)
-    bad = recommendations[~recommendations["forum_id"].isin(forums["forum_id"]) | (expected_id != recommendations["recommendation_id"])]
-    return _result(bad[["recommendation_id", "forum_id", "number"]], "recommendations with an unknown forum or an id that disagrees with forum and number")
+    """Every commitment's instrument exists, and no instrument numbers two commitments alike (the id
+    format a framework declares is checked when its commitments are read)."""
+    twice = recommendations.duplicated(["forum_id", "number"], keep=False)
+    bad = recommendations[~recommendations["forum_id"].isin(forums["forum_id"]) | twice]
+    return _result(bad[["recommendation_id", "forum_id", "number"]], "commitments with an unknown instrument or a number used twice in one instrument")
 
 
 CATALOG_CHECKS = [memberships_point_to_known_entries, every_recommendation_is_clustered, recommendations_come_from_known_forums]

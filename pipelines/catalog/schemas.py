@@ -1,35 +1,30 @@
-"""Schemas of the catalog files in ``sources/catalog/``, as pandera models."""
+"""Schemas of a framework's catalog tables, as pandera models.
+
+Every framework is read into these tables (see :mod:`pipelines.frameworks`). Column names are the
+catalog model's: ``forum_id`` names an instrument, ``cluster`` a group, ``subcluster_id`` a sub-group,
+``recommendation_id`` a commitment, whatever the framework calls them. Ids are plain identifiers.
+"""
 
 from __future__ import annotations
 
 import pandera.pandas as pa
 from pandera.typing import Series
 
-ASEAN_MEMBER_STATES = {
-    "BRN": "Brunei Darussalam",
-    "KHM": "Cambodia",
-    "IDN": "Indonesia",
-    "LAO": "Lao People's Democratic Republic",
-    "MYS": "Malaysia",
-    "MMR": "Myanmar",
-    "PHL": "Philippines",
-    "SGP": "Singapore",
-    "THA": "Thailand",
-    "VNM": "Viet Nam",
-}
-CLUSTER_LETTERS = list("ABCDEFGHIJ")
+from pipelines.shared.region import ASEAN_MEMBER_STATES  # noqa: F401  (the region is ground-floor data)
+
+IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # letters, digits, dot, dash, underscore; no spaces
 
 
 class Forums(pa.DataFrameModel):
-    """One row per ASEAN Forum on Migrant Labour (Table 3 of the 2020 paper)."""
+    """One row per instrument (for AFML: per Forum, Table 3 of the 2020 paper)."""
 
-    forum_id: Series[str] = pa.Field(unique=True, str_matches=r"^afml\d{2}$")
+    forum_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER)
     number: Series[int] = pa.Field(ge=1, unique=True)
-    ordinal: Series[str] = pa.Field(str_matches=r"^\d+(st|nd|rd|th)$")
-    year: Series[int] = pa.Field(ge=2000, le=2100)
+    ordinal: Series[str] = pa.Field(str_length={"min_value": 1})  # how the paper names it: "3rd", "2023"
+    year: Series[int] = pa.Field(ge=1967, le=2100)
     month: Series[int] = pa.Field(ge=1, le=12)
-    city: Series[str] = pa.Field(str_length={"min_value": 1})
-    country_code: Series[str] = pa.Field(isin=list(ASEAN_MEMBER_STATES))
+    city: Series[str]
+    country_code: Series[str] = pa.Field(isin=[*ASEAN_MEMBER_STATES, ""])  # "" where the instrument was adopted outside the region
     country_name: Series[str]
     theme: Series[str] = pa.Field(str_length={"min_value": 1})
 
@@ -39,7 +34,7 @@ class Forums(pa.DataFrameModel):
 
 
 class ForumSubthemes(pa.DataFrameModel):
-    forum_id: Series[str] = pa.Field(str_matches=r"^afml\d{2}$")
+    forum_id: Series[str] = pa.Field(str_matches=IDENTIFIER)
     position: Series[int] = pa.Field(ge=1)
     subtheme: Series[str] = pa.Field(str_length={"min_value": 1})
 
@@ -50,7 +45,7 @@ class ForumSubthemes(pa.DataFrameModel):
 
 
 class Clusters(pa.DataFrameModel):
-    cluster: Series[str] = pa.Field(unique=True, isin=CLUSTER_LETTERS)
+    cluster: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER)
     title: Series[str] = pa.Field(str_length={"min_value": 1})
 
     class Config:
@@ -58,8 +53,8 @@ class Clusters(pa.DataFrameModel):
 
 
 class Subclusters(pa.DataFrameModel):
-    subcluster_id: Series[str] = pa.Field(unique=True, str_matches=r"^[A-J]\d+$")
-    cluster: Series[str] = pa.Field(isin=CLUSTER_LETTERS)
+    subcluster_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER)
+    cluster: Series[str] = pa.Field(str_matches=IDENTIFIER)
     position: Series[int] = pa.Field(ge=1)
     title: Series[str] = pa.Field(str_length={"min_value": 1})
     chapter_section: Series[str] = pa.Field(str_matches=r"^(\d+\.\d+\.\d+)?$")
@@ -70,8 +65,8 @@ class Subclusters(pa.DataFrameModel):
 
 
 class Recommendations(pa.DataFrameModel):
-    recommendation_id: Series[str] = pa.Field(unique=True, str_matches=r"^afml\d{2}-\d{2}$")
-    forum_id: Series[str] = pa.Field(str_matches=r"^afml\d{2}$")
+    recommendation_id: Series[str] = pa.Field(unique=True, str_matches=IDENTIFIER)
+    forum_id: Series[str] = pa.Field(str_matches=IDENTIFIER)
     number: Series[int] = pa.Field(ge=1)
     text: Series[str] = pa.Field(str_length={"min_value": 10})
 
@@ -83,9 +78,9 @@ class Recommendations(pa.DataFrameModel):
 
 class Memberships(pa.DataFrameModel):
     position: Series[int] = pa.Field(ge=1, unique=True)
-    recommendation_id: Series[str] = pa.Field(str_matches=r"^afml\d{2}-\d{2}$")
-    cluster: Series[str] = pa.Field(isin=CLUSTER_LETTERS)
-    subcluster_id: Series[str] = pa.Field(str_matches=r"^[A-J]\d+$")
+    recommendation_id: Series[str] = pa.Field(str_matches=IDENTIFIER)
+    cluster: Series[str] = pa.Field(str_matches=IDENTIFIER)
+    subcluster_id: Series[str] = pa.Field(str_matches=IDENTIFIER)
 
     class Config:
         strict = True

@@ -5,7 +5,6 @@ import json
 import dagster as dg
 import pandas as pd
 
-from pipelines.editions import load_editions
 from pipelines.indicators.compute import cluster_by_country, indicator_table, respondents_by_country, with_constituency
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
@@ -20,7 +19,7 @@ def cluster_indicators(
 ) -> dg.Output[pd.DataFrame]:
     """Progress indicators per cluster (A–J): recommendations covered by initiatives, initiatives,
     Member States reporting, constituency mix, gender-responsiveness, status mix, forum range."""
-    reviewed, members = load_editions(paths.sources)[context.partition_key].reviewed(recommendations, cluster_memberships)
+    reviewed, members = paths.edition(context).reviewed(recommendations, cluster_memberships)
     table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "cluster")
     return dg.Output(table, metadata=frame_metadata(table[["cluster", "recommendations", "recommendations_with_initiatives", "share_covered", "initiatives", "countries_reporting"]], 10))
 
@@ -30,7 +29,7 @@ def subcluster_indicators(
     context: dg.AssetExecutionContext, paths: ProjectPaths, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """The same indicators per sub-cluster."""
-    reviewed, members = load_editions(paths.sources)[context.partition_key].reviewed(recommendations, cluster_memberships)
+    reviewed, members = paths.edition(context).reviewed(recommendations, cluster_memberships)
     table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "subcluster")
     return dg.Output(table, metadata=frame_metadata(table[["subcluster", "cluster", "recommendations", "recommendations_with_initiatives", "initiatives", "countries_reporting"]], 40))
 
@@ -73,18 +72,20 @@ def indicator_changes(
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "json"})
 def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cluster_indicators: pd.DataFrame, subcluster_indicators: pd.DataFrame, coverage: dict) -> dg.MaterializeResult:
-    """data/cluster_indicators.csv, data/subcluster_indicators.csv, data/indicators.json and the coverage
+    """data/cluster_indicators.csv, data/subcluster_indicators.csv (wide), data/indicators_long.csv (one row
+    per group and indicator, with its unit), data/indicators.json and the coverage
     matrices, with the indicator definitions, in the build folder."""
-    from pipelines.indicators.definitions import INDICATORS
-    from pipelines.operations.publishing import build_dir_for_run
+    from pipelines.indicators.definitions import labelled
+    from pipelines.indicators.long_form import indicators_long
     from pipelines.tables.export import write_csv, write_json
 
-    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
+    data = paths.build_dir(context) / "data"
     write_csv(cluster_indicators, data / "cluster_indicators.csv")
     write_csv(subcluster_indicators, data / "subcluster_indicators.csv")
+    write_csv(indicators_long(cluster_indicators, subcluster_indicators, labelled(paths.framework(context).vocabulary)), data / "indicators_long.csv")
     write_csv(coverage["cluster_by_country"].reset_index(), data / "initiatives_by_cluster_and_country.csv")
     write_csv(coverage["respondents_by_country"].reset_index(), data / "respondents_by_country_and_constituency.csv")
-    definitions = [{"name": i.name, "label": i.label, "description": i.description, "kind": i.kind} for i in INDICATORS]
+    definitions = [{"name": i.name, "label": i.label, "description": i.description, "kind": i.kind} for i in labelled(paths.framework(context).vocabulary)]
     records = lambda frame: json.loads(frame.to_json(orient="records"))  # noqa: E731
     write_json({"edition": context.partition_key, "definitions": definitions, "clusters": records(cluster_indicators), "subclusters": records(subcluster_indicators)}, data / "indicators.json")
     return dg.MaterializeResult(metadata={"folder": dg.MetadataValue.path(str(data.relative_to(paths.outputs.parent)))})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.editions import load_editions
 from pipelines.indicators.compute import indicator_changes, indicator_table, newly_covered, with_constituency
 from pipelines.settings import ProjectPaths
 from pipelines.survey.intake import catalogue_for, run_intake
@@ -23,7 +22,7 @@ def changes_since_previous(
 ) -> dict:
     """``{"previous": None}`` without a previous edition; else its id, the per-cluster movements and
     the recommendations that gained their first reported initiative."""
-    editions = load_editions(paths.sources)
+    editions = paths.editions()
     previous_id = editions[edition_id].previous_edition
     if not previous_id:
         return {"previous": None}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
+from pipelines.shared.region import ASEAN_MEMBER_STATES
 from pipelines.indicators.definitions import INDICATORS, LITERATURE, Group
 from pipelines.survey.model import CONSTITUENCIES
 
@@ -36,7 +36,7 @@ def indicator_table(memberships: pd.DataFrame, recommendations: pd.DataFrame, fo
     forum_number = dict(zip(forums["forum_id"], forums["number"].astype(int)))
     forum_numbers = {r: forum_number[f] for r, f in zip(recommendations["recommendation_id"], recommendations["forum_id"])}
     ordinals = dict(zip(forums["number"].astype(int), forums["ordinal"]))
-    by_group = {k: part for k, part in initiatives.groupby(key_i, sort=False)} if not initiatives.empty else {}
+    by_group = {k: part.drop_duplicates("uid") for k, part in initiatives.groupby(key_i, sort=False)} if not initiatives.empty else {}
     empty = initiatives.iloc[0:0]
     rows = []
     for key, part in memberships.groupby(key_m, sort=True):
@@ -52,7 +52,8 @@ def indicator_table(memberships: pd.DataFrame, recommendations: pd.DataFrame, fo
 
 def cluster_by_country(initiatives: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
     """Initiatives per cluster (rows) and Member State (columns), zeros included."""
-    matrix = pd.crosstab(initiatives["cluster"], initiatives["country"]) if not initiatives.empty else pd.DataFrame()
+    once = initiatives.drop_duplicates(["uid", "cluster"])  # an initiative filed under two commitments of a group counts once there
+    matrix = pd.crosstab(once["cluster"], once["country"]) if not once.empty else pd.DataFrame()
     return matrix.reindex(index=list(clusters["cluster"]), columns=list(ASEAN_MEMBER_STATES), fill_value=0).fillna(0).astype(int)
 
 

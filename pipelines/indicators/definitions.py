@@ -1,6 +1,8 @@
 """Every indicator, defined once: its name (the export column), label, description and computation.
 
 The same list produces the numbers, the method section of the report and the export columns.
+Labels and descriptions speak the framework's vocabulary: ``{commitments}``, ``{Group}`` and the like
+are filled in by :func:`labelled` (for AFML: recommendations, cluster, ...).
 """
 
 from __future__ import annotations
@@ -10,19 +12,19 @@ from typing import Callable
 
 import pandas as pd
 
-from pipelines.survey.model import CONSTITUENCIES, STATUSES
+from pipelines.survey.model import CONSTITUENCIES, REGIONAL, STATUSES
 
 LITERATURE = "no_respondent"  # initiatives found by the review team, not reported by a respondent
 
 
 @dataclass
 class Group:
-    """The data of one cluster or sub-cluster."""
+    """The data of one group or sub-group."""
 
-    recommendations: list[str]  # the group's recommendation ids
-    initiatives: pd.DataFrame  # initiatives filed under the group
-    covered: set[str]  # recommendation ids with at least one initiative (any cluster)
-    forum_numbers: dict[str, int]  # recommendation id -> forum number
+    recommendations: list[str]  # the group's commitment ids
+    initiatives: pd.DataFrame  # initiatives filed under the group (an initiative may be filed under several commitments of it)
+    covered: set[str]  # commitment ids with at least one initiative (any group)
+    forum_numbers: dict[str, int]  # commitment id -> instrument number
     ordinals: dict[int, str]
 
 
@@ -47,31 +49,37 @@ def _forum_range(g: Group) -> str:
     return first if first == last else f"{first}–{last}"
 
 
+def _member_states(g: Group) -> list[str]:
+    """The Member States where the group's national initiatives were implemented (regional ones have none)."""
+    return sorted(c for c in g.initiatives["country"].unique() if c)
+
+
 def _with_initiatives(g: Group) -> int:
     return sum(1 for r in set(g.recommendations) if r in g.covered)
 
 
 INDICATORS: list[Indicator] = [
-    Indicator("recommendations", "Recommendations", "Distinct recommendations grouped in the cluster or sub-cluster.", "count", lambda g: len(set(g.recommendations))),
-    Indicator("forum_range", "Forums", "The range of forums whose recommendations the group holds.", "text", _forum_range),
+    Indicator("recommendations", "{Commitments}", "Distinct {commitments} grouped in the {group} or {subgroup}.", "count", lambda g: len(set(g.recommendations))),
+    Indicator("forum_range", "{Instruments}", "The range of {instruments} whose {commitments} the group holds.", "text", _forum_range),
     Indicator(
         "recommendations_with_initiatives",
-        "Recommendations with initiatives",
-        "Recommendations of the group for which at least one accepted initiative of the review period names the recommendation (in any cluster).",
+        "{Commitments} with initiatives",
+        "{Commitments} of the group for which at least one accepted initiative of the review period names the {commitment} (in any {group}).",
         "count",
         _with_initiatives,
     ),
-    Indicator("share_covered", "Share covered (%)", "Recommendations with initiatives as a percentage of the group's recommendations.", "share", lambda g: _share(_with_initiatives(g), len(set(g.recommendations)))),
+    Indicator("share_covered", "Share covered (%)", "{Commitments} with initiatives as a percentage of the group's {commitments}.", "share", lambda g: _share(_with_initiatives(g), len(set(g.recommendations)))),
     Indicator(
         "never_covered",
-        "Recommendations without any initiative",
-        "Recommendations of the group that no accepted initiative of the review period names.",
+        "{Commitments} without any initiative",
+        "{Commitments} of the group that no accepted initiative of the review period names.",
         "count",
         lambda g: len(set(g.recommendations)) - _with_initiatives(g),
     ),
-    Indicator("initiatives", "Initiatives", "Accepted initiatives filed under the group (questionnaire, literature review and preparatory meetings).", "count", lambda g: len(g.initiatives)),
-    Indicator("countries_reporting", "Member States with initiatives", "Member States (of the ten) where at least one initiative of the group was implemented.", "count", lambda g: int(g.initiatives["country"].nunique())),
-    Indicator("countries", "Which Member States", "ISO codes of those Member States.", "text", lambda g: " ".join(sorted(g.initiatives["country"].unique()))),
+    Indicator("initiatives", "Initiatives", "Accepted initiatives filed under the group (questionnaire, literature review and preparatory meetings).", "count", lambda g: int(g.initiatives["uid"].nunique())),
+    Indicator("countries_reporting", "Member States with initiatives", "Member States (of the ten) where at least one initiative of the group was implemented (ASEAN-level initiatives have none).", "count", lambda g: len(_member_states(g))),
+    Indicator("countries", "Which Member States", "ISO codes of those Member States.", "text", lambda g: " ".join(_member_states(g))),
+    Indicator("initiatives_regional", "ASEAN-level initiatives", "Initiatives of the group carried out at ASEAN level by a regional body, mechanism or network, not in one Member State (counted among the group's initiatives).", "count", lambda g: int(g.initiatives.loc[g.initiatives["scope"] == REGIONAL, "uid"].nunique()) if "scope" in g.initiatives else 0),
     Indicator(
         "share_gender_responsive",
         "Gender-responsive (%)",
@@ -105,3 +113,11 @@ for _code, _label in list(STATUSES.items()) + [("not_stated", "Not stated")]:
     )
 
 BY_NAME = {i.name: i for i in INDICATORS}
+
+
+def labelled(vocabulary) -> list[Indicator]:
+    """The indicators with labels and descriptions in a framework's words (a :class:`Vocabulary`)."""
+    from dataclasses import replace
+
+    words = vocabulary.as_dict()
+    return [replace(i, label=i.label.format(**words), description=i.description.format(**words)) for i in INDICATORS]

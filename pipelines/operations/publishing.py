@@ -9,29 +9,16 @@ last good one published. The newest ``keep`` builds are kept.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
 from pathlib import Path
 
-BUILDS = "builds"
+from pipelines.settings import BUILDS, build_dir_for_run  # noqa: F401  (build folders are named in one place)
+
 LATEST = "latest"
 STABLE_NAMES = ["report.pdf", "report.html", "data", "validation", "manifest.json", "data-quality.csv"]
 COMPLETE_MARKER = "BUILD.json"
-
-
-def build_dir_for_run(edition_dir: Path, run_id: str) -> Path:
-    """The build folder of a run (created on first use), named ``<UTC time>-<run id prefix>``."""
-    builds = edition_dir / BUILDS
-    builds.mkdir(parents=True, exist_ok=True)
-    suffix = run_id[:8]
-    existing = sorted(builds.glob(f"*-{suffix}"))
-    if existing:
-        return existing[0]
-    path = builds / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}Z-{suffix}"
-    path.mkdir()
-    return path
 
 
 def missing_artefacts(build_dir: Path, required: list[str]) -> list[str]:

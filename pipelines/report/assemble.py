@@ -1,6 +1,8 @@
-"""Assembles the paper: walks the report's parts in reading order and numbers what needs numbers.
+"""Assembles the paper: walks the edition's outline in reading order and numbers what needs numbers.
 
-Each part is a function returning sections; narrative blocks are rendered last, once every table,
+The outline (``outline.yaml``) says which sections there are, with which narrative, which computed
+blocks and which slot; the blocks come from :mod:`pipelines.report.blocks`, the framework's groups
+from :mod:`pipelines.report.parts.groups`. Narrative blocks are rendered last, once every table,
 figure and box has its number, so a narrative can refer to them.
 """
 
@@ -11,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.editions import Edition
+from pipelines.frameworks import Framework
 from pipelines.report.document import Box, Numbering, Prose, Section
-from pipelines.report.model import Catalog, Document
+from pipelines.report.model import Catalog, Document, ReportData
 from pipelines.report.narrative import Narrative, render_narrative
 
 
@@ -20,7 +23,7 @@ from pipelines.report.narrative import Narrative, render_narrative
 class NarrativeSlot:
     """Where a narrative goes: a file written by the authors, or else a generated default."""
 
-    part: str  # file stem under sources/editions/<edition>/narrative/, e.g. "cluster-A"
+    part: str  # file stem under sources/editions/<edition>/narrative/, e.g. "group-A"
     default: str | None = None  # template under templates/narrative/ used when the file is absent
     facts: dict = field(default_factory=dict)  # part-specific facts, merged over the shared ones
     kind: str = "narrative"
@@ -33,11 +36,17 @@ class AssemblyContext:
     """Everything a part builder may use."""
 
     edition: Edition
+    framework: Framework
     catalog: Catalog
     narrative_dir: Path
     templates_dir: Path
     facts: dict
-    extras: dict = field(default_factory=dict)
+    data: ReportData | None = None
+    slots: object = None  # pipelines.report.slots.Slots
+
+    @property
+    def words(self):
+        return self.framework.vocabulary
 
 
 def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict) -> None:
@@ -70,15 +79,54 @@ def _render_slot(slot: NarrativeSlot, ctx: AssemblyContext, refs: dict):
     return render_narrative(default.read_text(encoding="utf-8"), f"templates/narrative/{slot.default}", facts, refs)
 
 
-def assemble(ctx: AssemblyContext, parts, build_date: dt.datetime, finishers=()) -> Document:
-    """Build the document from ``parts`` (functions of the context returning ``(front, body)`` sections);
-    ``finishers`` then run over the numbered body (e.g. to gather the sources cited)."""
-    front: list[Section] = []
-    body: list[Section] = []
-    for part in parts:
-        part_front, part_body = part(ctx)
-        front += part_front
-        body += part_body
+def render_title(title: str, facts: dict, where: str) -> str:
+    """A heading of the outline, with its expressions (``{{ catalog.first_forum }}``) filled in."""
+    if "{" not in title:
+        return title
+    from jinja2 import Environment, StrictUndefined, TemplateError
+
+    try:
+        return Environment(undefined=StrictUndefined, autoescape=False).from_string(title).render(**facts)
+    except TemplateError as error:
+        raise ValueError(f"{where}: title {title!r}: {error}") from None
+
+
+def build_sections(ctx: AssemblyContext, outline) -> tuple[list[Section], list[Section]]:
+    """The front matter and body of the paper, from the outline."""
+    from pipelines.report.blocks import build_block
+    from pipelines.report.parts.groups import group_sections
+
+    def build(spec) -> Section | None:
+        blocks = [NarrativeSlot(spec.narrative, spec.default)] if spec.narrative else []
+        for block in spec.blocks:
+            blocks += build_block(block, ctx)
+        placed = ctx.slots.take(spec.slot) if spec.slot else []
+        computed = [b for b in blocks if not isinstance(b, NarrativeSlot)]
+        if spec.optional and not placed and not computed:
+            return None  # an optional section with nothing placed or computed in it
+        section = Section(
+            spec.key,
+            render_title(spec.title, ctx.facts, f"{outline.file}, section {spec.key!r}"),
+            level=spec.level,
+            number=spec.number,
+            blocks=blocks + placed,
+            css_class=spec.css_class,
+            in_toc=spec.toc,
+        )
+        section.children = [child for child in map(build, spec.children) if child is not None]
+        if spec.groups:
+            section.children += group_sections(ctx, section, spec.groups)
+        return section
+
+    front = [s for s in map(build, outline.front) if s is not None]
+    body = [s for s in map(build, outline.body) if s is not None]
+    return front, body
+
+
+def assemble(ctx: AssemblyContext, outline, build_date: dt.datetime, finishers=()) -> Document:
+    """Build the document from the outline; ``finishers`` then run over the numbered body (e.g. to
+    gather the sources cited)."""
+    front, body = build_sections(ctx, outline)
     numbering = Numbering()
     numbering.assign(body)
     _resolve_slots(front + body, ctx, numbering.by_key)
@@ -89,7 +137,7 @@ def assemble(ctx: AssemblyContext, parts, build_date: dt.datetime, finishers=())
         edition_id=edition.id,
         title=edition.title,
         subtitle=edition.subtitle,
-        short_title=f"AFML progress review ({edition.id})",
+        short_title=f"{ctx.framework.short_name} progress review ({edition.id})",
         publisher=edition.publisher,
         language=edition.language,
         build_date=build_date,

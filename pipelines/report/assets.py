@@ -7,27 +7,16 @@ import hashlib
 import dagster as dg
 import pandas as pd
 
-from pipelines.editions import load_editions
-from pipelines.operations.publishing import build_dir_for_run
 from pipelines.partitions import edition_partitions
 from pipelines.report.assemble import AssemblyContext, assemble
-from pipelines.report.facts import catalog_facts, edition_facts, table_facts
-from pipelines.report.model import Catalog, Document
-from pipelines.report.parts.appendices import appendices
-from pipelines.report.parts.boxes import box_extras
-from pipelines.report.parts.closing import closing_chapters
-from pipelines.report.parts.colophon import colophon
-from pipelines.report.parts.clusters import cluster_chapter
-from pipelines.report.parts.front import front_matter
-from pipelines.report.parts.evidence import evidence_extras, merge_extras, survey_facts
-from pipelines.report.parts.introduction import introduction
-from pipelines.report.parts.references import fill_references, references
-from pipelines.report.parts.source_tables import table_extras
+from pipelines.report.facts import catalog_facts, edition_facts, evidence_facts, framework_facts, table_facts
+from pipelines.report.model import Catalog, Document, ReportData
+from pipelines.report.parts.evidence import survey_facts
+from pipelines.report.parts.references import fill_references
 from pipelines.report.render import render_html, write_pdf
 from pipelines.settings import ProjectPaths
 
 GROUP = "report"
-PARTS = [front_matter, introduction, cluster_chapter, closing_chapters, appendices, references, colophon]
 
 
 def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datetime:
@@ -46,14 +35,13 @@ def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datet
 def build_provenance(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame) -> dg.Output[dict]:
     """What this build was made from: edition, build date (from the data), git commit, key package
     versions and the SHA-256 of every input file. Written to manifest.json and printed in the colophon."""
-    from pipelines.operations.publishing import build_dir_for_run
     from pipelines.report.provenance import collect
     from pipelines.tables.export import write_json
 
-    edition = load_editions(paths.sources)[context.partition_key]
+    edition = paths.edition(context)
     provenance = collect(paths.sources, paths.templates, edition.id, build_date_for(edition, respondents).strftime("%Y-%m-%dT%H:%M:%SZ"))
     record = provenance.as_record()
-    write_json(record, build_dir_for_run(paths.edition_outputs(edition.id), context.run.run_id) / "manifest.json")
+    write_json(record, paths.build_dir(context) / "manifest.json")
     return dg.Output(record, metadata={"inputs": len(record["inputs"]), "fingerprint": record["fingerprint"], "commit": record["commit"]})
 
 
@@ -73,6 +61,7 @@ def report_document(
     cluster_memberships: pd.DataFrame,
     source_tables: dict,
     printed_vs_computed: pd.DataFrame,
+    survey_intake,
     respondents: pd.DataFrame,
     initiatives: pd.DataFrame,
     cluster_indicators: pd.DataFrame,
@@ -83,22 +72,45 @@ def report_document(
 ) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
-    edition = load_editions(paths.sources)[context.partition_key]
+    from pipelines.indicators.definitions import labelled
+    from pipelines.report.blocks import BLOCKS
+    from pipelines.report.outline import DEFAULT_OUTLINE, OUTLINE_FILE, load_outline
+    from pipelines.report.parts.boxes import placed_boxes
+    from pipelines.report.parts.source_tables import place_tables
+    from pipelines.report.slots import Slots
+
+    edition = paths.edition(context)
+    framework = paths.framework(context)
+    edition_dir = paths.edition_sources(edition.id)
+    if (edition_dir / OUTLINE_FILE).exists():
+        outline = load_outline(edition_dir / OUTLINE_FILE, f"sources/editions/{edition.id}/{OUTLINE_FILE}", set(BLOCKS))
+    else:
+        outline = load_outline(paths.templates / DEFAULT_OUTLINE, f"templates/{DEFAULT_OUTLINE}", set(BLOCKS))
     catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
+    slots = Slots.for_paper(outline.slots, list(catalog.clusters["cluster"]), list(catalog.subclusters["subcluster_id"]))
+    place_tables(source_tables, slots, printed_vs_computed)
+    for placement, boxes in placed_boxes(edition_dir / "narrative", edition.id).items():
+        for box in boxes:
+            slots.put(placement, box, f"sources/editions/{edition.id}/narrative/boxes/{box.key}.md")
     ctx = AssemblyContext(
         edition=edition,
+        framework=framework,
         catalog=catalog,
-        narrative_dir=paths.edition_sources(edition.id) / "narrative",
+        narrative_dir=edition_dir / "narrative",
         templates_dir=paths.templates,
-        facts={"catalog": catalog_facts(catalog, edition), "edition": edition_facts(edition), "survey": survey_facts(respondents, initiatives), "tables": table_facts(source_tables)},
-        extras=merge_extras(
-            table_extras(source_tables, printed_vs_computed),
-            evidence_extras(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, clusters, source_tables),
-            box_extras(paths.edition_sources(edition.id) / "narrative", edition.id),
-            {"colophon": build_provenance},
-        ),
+        facts={
+            "catalog": catalog_facts(catalog, edition),
+            "edition": edition_facts(edition),
+            "framework": framework_facts(framework),
+            "words": framework.vocabulary.as_dict(),
+            "survey": survey_facts(respondents, initiatives),
+            "tables": table_facts(source_tables),
+            "evidence": evidence_facts(edition, initiatives, len(survey_intake.initiatives)),
+        },
+        data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, build_provenance, labelled(framework.vocabulary)),
+        slots=slots,
     )
-    document = assemble(ctx, PARTS, build_date_for(edition, respondents), finishers=[fill_references])
+    document = assemble(ctx, outline, build_date_for(edition, respondents), finishers=[fill_references])
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,
@@ -115,7 +127,7 @@ def report_document(
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
     """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
     folder; passes the paged variant of the same body on to the PDF."""
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
+    build_dir = paths.build_dir(context)
     screen = render_html(report_document, paths.templates, medium="html")
     data = screen.encode("utf-8")
     (build_dir / "report.html").write_bytes(data)
@@ -134,7 +146,7 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
 def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
     CSV files, fetching only the project's own files."""
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
+    build_dir = paths.build_dir(context)
     target = build_dir / "report.pdf"
     partial = build_dir / "report.pdf.part"
     partial.touch()  # marks "PDF being rendered" for anyone watching the build folder

@@ -114,12 +114,25 @@ class Prose:
 
 @dataclass
 class RecommendationItem:
+    """One commitment (for AFML, a recommendation) as the paper lists it."""
+
     recommendation_id: str
     forum_ordinal: str
     number: int
     text: str
     covered: bool | None = None
     anchor: str = ""  # set on the full listing (Appendix II); the first listing of an id owns rec-<id>
+    instrument: str = ""  # how the paper names its instrument, e.g. "3rd AFML"
+
+    @property
+    def label(self) -> str:
+        """``3rd AFML, No. 5``."""
+        return f"{self.instrument}, No. {self.number}"
+
+    @property
+    def chip(self) -> str:
+        """The same, kept on one line: ``3rd AFML No. 5`` with no-break spaces."""
+        return f"{self.instrument} No. {self.number}".replace(" ", "\u00a0")
 
 
 @dataclass

@@ -27,6 +27,22 @@ class Catalog:
 
 
 @dataclass
+class ReportData:
+    """What the stages computed for one edition, as the report's parts use it."""
+
+    respondents: pd.DataFrame
+    initiatives: pd.DataFrame  # one row per initiative and commitment group it is filed under
+    cluster_indicators: pd.DataFrame
+    subcluster_indicators: pd.DataFrame
+    coverage: dict
+    changes: dict
+    source_tables: dict
+    comparison: pd.DataFrame
+    provenance: dict
+    indicators: list  # the indicator definitions in the framework's words
+
+
+@dataclass
 class Document:
     """The whole paper, ready for a template."""
 

@@ -34,18 +34,27 @@ class Provenance:
 
 
 def input_files(sources: Path, templates: Path, edition_id: str) -> list[Path]:
-    """Every file a build of the edition reads: editions.yaml, the catalog, the edition folder, templates."""
+    """Every file a build of the edition reads: editions.yaml, the catalog, the frameworks it uses
+    (its own and its evidence's), the edition folder, the survey folder it reads, templates."""
+    from pipelines.editions import load_editions
+    from pipelines.frameworks import framework_files, load_framework
     from pipelines.survey.readers import is_survey_file
 
+    editions = load_editions(sources)
+    edition = editions[edition_id]
+    evidence = editions[edition.survey_of] if edition.survey_of else edition
     files = [sources / "editions.yaml"]
     files += sorted(p for p in (sources / "catalog").rglob("*") if p.is_file())
-    edition_dir = sources / "editions" / edition_id
-    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
-        if path.parent.name == "survey" and not is_survey_file(path):
-            continue  # lock files and partial downloads are not inputs
-        files.append(path)
+    for framework_id in sorted({edition.framework, evidence.framework}):
+        files += framework_files(load_framework(sources, framework_id))
+    folders = [sources / "editions" / edition_id] + ([sources / "editions" / evidence.id / "survey"] if evidence is not edition else [])
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if path.parent.name == "survey" and not is_survey_file(path):
+                continue  # lock files and partial downloads are not inputs
+            files.append(path)
     files += sorted(p for p in templates.rglob("*") if p.is_file())
-    return files
+    return list(dict.fromkeys(p.resolve() for p in files))
 
 
 def code_commit(root: Path) -> str:
@@ -63,7 +72,7 @@ def collect(sources: Path, templates: Path, edition_id: str, build_date: str) ->
     inputs = []
     for path in input_files(sources, templates, edition_id):
         try:
-            shown = path.relative_to(root).as_posix()
+            shown = path.relative_to(root.resolve()).as_posix()
         except ValueError:
             shown = path.name
         inputs.append({"path": shown, "sha256": sha256_file(path)})

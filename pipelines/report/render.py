@@ -13,7 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pipelines.report.fonts import font_face_css
-from pipelines.report.jinja_env import make_environment
+from pipelines.shared.jinja_env import make_environment
 
 STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}
 

@@ -4,7 +4,6 @@ and the validation reports that go back to respondents."""
 import dagster as dg
 import pandas as pd
 
-from pipelines.editions import load_editions
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
 from pipelines.settings import ProjectPaths
@@ -15,17 +14,17 @@ GROUP = "survey"
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas", "xlsx", "csv"})
-def survey_intake(
-    context: dg.AssetExecutionContext,
-    paths: ProjectPaths,
-    clusters: pd.DataFrame,
-    subclusters: pd.DataFrame,
-    recommendations: pd.DataFrame,
-) -> dg.Output[IntakeResult]:
-    """Every file of sources/editions/<edition>/survey/ read (questionnaire workbooks, online-form exports,
-    literature-review compilations) and every record validated; rejected rows kept with their reasons."""
-    edition = load_editions(paths.sources)[context.partition_key]
-    result = run_intake(paths.edition_sources(edition.id) / "survey", paths.sources.parent, catalogue_for(edition, clusters, subclusters, recommendations))
+def survey_intake(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Output[IntakeResult]:
+    """Every file of the edition's survey folder read (questionnaire workbooks, online-form exports,
+    literature-review compilations) and every record validated; rejected rows kept with their reasons.
+    An edition that takes its evidence from another edition's survey (``evidence.survey_of``) reads
+    that folder, checked against that edition's framework: one intake, several frameworks."""
+    from pipelines.catalog.load import catalog_of_edition
+
+    edition = paths.edition(context)
+    evidence = paths.edition(edition.survey_of or edition.id)
+    catalog = catalog_of_edition(paths, evidence.id)
+    result = run_intake(paths.survey_dir(edition.id), paths.root, catalogue_for(evidence, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
     for line in result.log:
         context.log.info(line)
     for line in result.structural:
@@ -46,7 +45,7 @@ def survey_intake(
     )
 
 
-@dg.asset_check(asset=survey_intake, blocking=True)
+@dg.asset_check(partitions_def=edition_partitions, asset=survey_intake, blocking=True)
 def survey_is_usable(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     """Stops the build only for structural failures: an unreadable file, an unknown layout, no respondent
     at all. A few bad rows are reported in the validation reports, not fatal."""
@@ -57,7 +56,7 @@ def survey_is_usable(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=survey_intake, blocking=False)
+@dg.asset_check(partitions_def=edition_partitions, asset=survey_intake, blocking=False)
 def survey_rows_all_accepted(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     """Warns when rows were rejected (they are in the quarantine and the validation reports)."""
     rejected = survey_intake.quarantine[survey_intake.quarantine["disposition"] == "rejected"]
@@ -81,9 +80,26 @@ def respondents(survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
-def initiatives(survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
-    """The accepted initiatives: what stakeholders did, where, for which cluster and recommendations."""
+def initiatives(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
+    """The accepted initiatives: what stakeholders did, where, for which group and commitments. An
+    edition that reads another framework's survey gets the initiatives its classification names,
+    filed under its own commitments (one row per initiative and commitment)."""
     frame = survey_intake.initiatives
+    edition = paths.edition(context)
+    framework = paths.framework(context)
+    if edition.survey_of and paths.framework(edition.survey_of).id != framework.id:
+        from pipelines.catalog.load import catalog_of_edition
+        from pipelines.survey.classify import classify, classify_by_mapping
+
+        evidence_framework = paths.framework(edition.survey_of).id
+        memberships = catalog_of_edition(paths, edition.id)["cluster_memberships"]
+        if edition.survey_of in framework.classifications:
+            frame = classify(frame, framework.classifications[edition.survey_of], framework.mappings.get(evidence_framework), edition.survey_of, memberships, paths.root)
+        elif evidence_framework in framework.mappings:
+            frame = classify_by_mapping(frame, framework.mappings[evidence_framework], memberships, paths.root)
+        else:
+            raise ValueError(f"{edition.id} takes its evidence from {edition.survey_of}, but framework {framework.id} neither classifies its initiatives (classifications:) nor maps to {evidence_framework} (mappings:) in its framework.yaml")
+        context.log.info(f"{frame['uid'].nunique()} initiative(s) of {edition.survey_of} classified to {frame['recommendation_ids'].nunique()} commitment(s) of {framework.id}")
     metadata = frame_metadata(frame, 20)
     if not frame.empty:
         metadata["by_country_and_cluster"] = dg.MetadataValue.md(markdown_table(_crosstab(frame, "country", "cluster"), 20))
@@ -97,11 +113,10 @@ def initiatives(survey_intake: IntakeResult) -> dg.Output[pd.DataFrame]:
 def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_intake: IntakeResult) -> dg.MaterializeResult:
     """Per-respondent validation reports (HTML and CSV), the quarantine and the intake log, under
     validation/ of the build."""
-    from pipelines.operations.publishing import build_dir_for_run
     from pipelines.survey.feedback import write_validation_reports
 
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
-    written = write_validation_reports(survey_intake, build_dir / "validation", paths.templates, context.partition_key)
+    build_dir = paths.build_dir(context)
+    written = write_validation_reports(survey_intake, build_dir / "validation", paths.templates, context.partition_key, paths.edition(context))
     return dg.MaterializeResult(metadata={"reports": len(written) // 2})
 
 
@@ -109,10 +124,9 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
 def survey_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
     """The accepted respondents and initiatives as CSV under data/ of the build, for reviewers'
     spreadsheets (cells that a spreadsheet would run as formulas are escaped)."""
-    from pipelines.operations.publishing import build_dir_for_run
     from pipelines.tables.export import write_csv
 
-    data = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id) / "data"
+    data = paths.build_dir(context) / "data"
     write_csv(respondents, data / "respondents.csv")
     write_csv(initiatives, data / "initiatives.csv")
     return dg.MaterializeResult(metadata={"respondents": len(respondents), "initiatives": len(initiatives)})

@@ -26,6 +26,11 @@ SOURCES = {
     "literature_review": "Literature review",
     "preparatory_meeting": "National preparatory meeting",
 }
+SCOPES = {
+    "national": "National: implemented in one Member State",
+    "regional": "ASEAN level: a regional body, mechanism or network, no single Member State",
+}
+NATIONAL, REGIONAL = "national", "regional"
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,12 @@ RESPONDENT_FIELDS = [
     Field("country", "Member State", "ASEAN Member State of the organization.", required=True, choices=ASEAN_MEMBER_STATES, kind="choice"),
     Field("constituency", "Constituency", "Which kind of stakeholder the organization is.", required=True, choices=CONSTITUENCIES, kind="choice"),
     Field("submission_time", "Submission time", "Filled in automatically by online forms (ISO 8601, UTC).", kind="datetime"),
+    Field("language", "Language", "Language of the questionnaire and of the validation report sent back (en, id, vi; English when empty)."),
 ]
 
 INITIATIVE_FIELDS = [
     Field("initiative_id", "Initiative ID", "Your own reference for the initiative, unique within your response (e.g. 1, 2, 3).", required=True, max_length=64),
-    Field("country", "Member State where implemented", "Where the initiative takes place.", required=True, choices=ASEAN_MEMBER_STATES, kind="choice"),
+    Field("country", "Member State where implemented", "Where the initiative takes place. Required for a national initiative; left empty for an ASEAN-level one.", choices=ASEAN_MEMBER_STATES, kind="choice"),
     Field("title", "Title", "Short name of the programme, law, campaign, service…", required=True),
     Field("description", "Description", "One or two sentences: what was done, for whom, with what result.", required=True, max_length=4000),
     Field("cluster", "Cluster", "The cluster of AFML recommendations it implements (A–J; see the Recommendations sheet).", required=True, kind="choice"),
@@ -66,6 +72,8 @@ INITIATIVE_FIELDS = [
     Field("partners", "Partners", "Partner organizations, separated by semicolons.", max_length=1000),
     Field("evidence_link", "Evidence", "A link or reference to a document that describes it.", max_length=1000),
     Field("source", "Source", "How the review learnt of it.", choices=SOURCES, kind="choice"),
+    Field("scope", "Scope", "National (one Member State, the default) or regional (an ASEAN body, mechanism or regional network).", choices=SCOPES, kind="choice"),
+    Field("regional_actor", "Regional actor", "For a regional initiative: the ASEAN body or regional network behind it (e.g. ACMW, ASEAN Trade Union Council)."),
 ]
 
 RESPONDENT_COLUMNS = [f.name for f in RESPONDENT_FIELDS]

@@ -2,7 +2,10 @@
 
 Layouts (recognised by their content, not their name):
 
-- ``workbook``: the questionnaire XLSX filled in by one respondent (sheets Respondent, Initiatives);
+- ``questionnaire``, ``kobo_form_xlsx``, ``kobo_form_csv``, ``odk_zip``, ``odk_csv``: the protected
+  questionnaire workbook (any language) and the KoboToolbox / ODK Central exports of its XLSForm, read
+  by :mod:`pipelines.survey.form_readers`;
+- ``workbook``: the first questionnaire XLSX filled in by one respondent (sheets Respondent, Initiatives);
 - ``kobo_csv``: a consolidated CSV export of the online form (KoboToolbox style: ``group/field``
   headers, ``_uuid`` and ``_submission_time``; a submission with several initiatives spans several
   rows sharing its ``_uuid``);
@@ -35,9 +38,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.sourcefiles import EncodingRefused, SourceProblem, decode_csv, quoted
+from pipelines.survey import form_readers
 from pipelines.survey.model import INITIATIVE_COLUMNS, INITIATIVE_FIELDS, RESPONDENT_COLUMNS, RESPONDENT_FIELDS, field_by_label, normalise_header, normalise_id
 
-MAX_FILE_BYTES = {".xlsx": 20 * 1024 * 1024, ".csv": 1024 * 1024 * 1024}  # a questionnaire is a few hundred kB
+MAX_FILE_BYTES = {".xlsx": 20 * 1024 * 1024, ".csv": 1024 * 1024 * 1024, ".zip": 200 * 1024 * 1024}  # a questionnaire is a few hundred kB
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all parts of a workbook together, counted while unpacking
 MAX_ZIP_MEMBERS = 2000
 MAX_COMPRESSION_RATIO = 100  # unpacked / packed size of one part larger than RATIO_FLOOR_BYTES
@@ -47,7 +51,7 @@ MAX_SHEET_CELLS = 5_000_000  # per sheet, declared (<dimension ref>) and counted
 MAX_ROWS = 2_000_000
 IGNORED_PREFIXES = ("~$", ".~lock", ".")  # editor lock files and hidden files
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", "#")
-ACCEPTED_SUFFIXES = (".xlsx", ".csv")
+ACCEPTED_SUFFIXES = (".xlsx", ".csv", ".zip")  # .zip: ODK Central submissions.csv.zip
 KOBO_SYSTEM = {normalise_header(h) for h in ("_id", "_uuid", "_submission_time", "_validation_status", "_status", "_submitted_by", "__version__", "_index", "_parent_index", "_parent_table_name", "_notes", "_tags", "start", "end", "today", "deviceid", "meta/instanceID", "formhub/uuid", "_xform_id_string", "_attachments", "_geolocation")}
 INSTANCE_IDS = ("_uuid", "meta/instanceid", "_id")  # what identifies one submission of a form export
 GROUPS = {"respondent": RESPONDENT_COLUMNS, "initiative": INITIATIVE_COLUMNS}
@@ -147,6 +151,8 @@ def read_file(path: Path, display_name: str) -> FileRead:
     try:
         if path.suffix.lower() == ".xlsx":
             _read_xlsx(data, result)
+        elif path.suffix.lower() == ".zip":
+            form_readers.read_odk_zip(data, result)
         else:
             _read_csv(data, result)
     except EncodingRefused as exc:
@@ -215,20 +221,35 @@ def _report_headers(result: FileRead, headers: Headers, sheet: str, values: pd.D
 
 # --- CSV layouts -----------------------------------------------------------------------------
 
-def _read_csv(data: bytes, result: FileRead) -> None:
-    decoded = decode_csv(data, result.file)
-    result.encoding = decoded.encoding
-    if decoded.how == "mixed":
-        result.notes.append("some rows are not UTF-8 (each is reported; save the file as CSV UTF-8)")
-    elif decoded.how in ("detected", "declared in the file name"):
-        result.notes.append(f"encoding {decoded.encoding} {decoded.how}")
+def csv_frame(data: bytes, name: str, notes: list[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """A CSV's table (every cell a string, nothing turned into NaN) and the encoding used, decoded by
+    :func:`~pipelines.sourcefiles.decode_csv` (refused with :class:`EncodingRefused` when unsure);
+    how the encoding was known goes into ``notes``."""
+    decoded = decode_csv(data, name)
+    if notes is not None and decoded.how == "mixed":
+        notes.append("some rows are not UTF-8 (each is reported; save the file as CSV UTF-8)")
+    elif notes is not None and decoded.how in ("detected", "declared in the file name"):
+        notes.append(f"encoding {decoded.encoding} {decoded.how}")
     source = io.BytesIO(data) if decoded.text is None else io.StringIO(decoded.text)
     frame = pd.read_csv(source, encoding=decoded.encoding, dtype=str, keep_default_na=False, na_filter=False)
     if len(frame) > MAX_ROWS:
         raise ValueError(f"more than {MAX_ROWS} rows")
+    return frame, decoded.encoding
+
+
+def read_text_csv(data: bytes, name: str = "") -> tuple[pd.DataFrame, str]:
+    """A CSV (e.g. a member of an ODK Central zip) as a table of strings, and its encoding."""
+    return csv_frame(data, name)
+
+
+def _read_csv(data: bytes, result: FileRead) -> None:
+    frame, result.encoding = csv_frame(data, result.file, result.notes)
     keys = [normalise_header(h) for h in frame.columns]
     initiative_labels = {k: v for k, v in field_by_label().items() if v in INITIATIVE_COLUMNS}
-    if "_uuid" in keys or any("/" in k for k in keys):
+    consolidated = {f"{g}/{n}" for g in GROUPS for n in REQUIRED[g]} <= set(keys)  # XML names, however spelt
+    if not consolidated and form_readers.is_form_csv(list(frame.columns)):  # ODK Central root table, Kobo export with label headers
+        form_readers.read_form_csv(frame, result)
+    elif "_uuid" in keys or any("/" in k for k in keys):
         result.layout = "kobo_csv"
         _records_from_kobo(frame, result, sheet="")
     elif sum(k in initiative_labels for k in keys) >= 3:
@@ -425,7 +446,11 @@ def _read_xlsx(data: bytes, result: FileRead) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         names = workbook.sheetnames
-        if "Respondent" in names and "Initiatives" in names:
+        if form_readers.is_questionnaire(workbook):  # the protected questionnaire, in any language
+            form_readers.read_questionnaire(workbook, result)
+        elif form_readers.is_form_export(workbook):  # a KoboToolbox export of the XLSForm
+            form_readers.read_form_export_xlsx(workbook, result)
+        elif "Respondent" in names and "Initiatives" in names:
             result.layout = "workbook"
             _read_questionnaire(workbook, result)
         elif any(n.lower() in ("initiatives", "initiative") for n in names) and len(names) >= 2:

@@ -25,14 +25,13 @@ import pandas as pd
 from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
 from pipelines.editions import Edition
 from pipelines.sourcefiles import BIDI, NOT_UTF8, quoted, shown
-from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SOURCES, STATUSES, normalise_id, normalise_name
+from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, NATIONAL, REGIONAL, RESPONDENT_FIELDS, SCOPES, SOURCES, STATUSES, normalise_id, normalise_name
 from pipelines.survey.readers import INITIATIVE_COLUMNS, RESPONDENT_COLUMNS, FileRead, as_frame
 
 PROBLEM_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "respondent_id", "record"]
 QUARANTINE_COLUMNS = ["record", "disposition", "file", "sheet", "row", "reason", "data"]
 ACCEPTED, REJECTED, SUPERSEDED = "accepted", "rejected", "superseded"
 COUNTRY_ALIASES = {"lao pdr": "LAO", "laos": "LAO", "vietnam": "VNM", "brunei": "BRN", "burma": "MMR"}
-SUBMISSION_GRACE_DAYS = 366  # a submission may arrive up to this long after the edition's publication date
 # Rejected in any answer (tab, line feed and carriage return are allowed): C0/C1 control characters,
 # NUL included, and the bidirectional embeddings, overrides and isolates.
 UNSAFE_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}\u2028\u2029]")
@@ -156,10 +155,10 @@ def _hygiene(problems: Problems, frame: pd.DataFrame, fields) -> None:
 
 def submission_window(edition: Edition, now: dt.datetime) -> tuple[pd.Timestamp, pd.Timestamp]:
     """When a submission can plausibly have been made: from the start of the review period to the
-    publication date plus :data:`SUBMISSION_GRACE_DAYS`, and never later than now."""
-    earliest = pd.Timestamp(edition.review_start, tz="UTC")
-    latest = pd.Timestamp(edition.publication_date, tz="UTC") + pd.Timedelta(days=SUBMISSION_GRACE_DAYS)
-    return earliest, min(latest, pd.Timestamp(now).tz_convert("UTC") if pd.Timestamp(now).tzinfo else pd.Timestamp(now, tz="UTC"))
+    time of the build (a questionnaire's submission time is the file's last-saved time, so a late
+    correction is possible; one from the future is not)."""
+    moment = pd.Timestamp(now)
+    return pd.Timestamp(edition.review_start, tz="UTC"), moment.tz_convert("UTC") if moment.tzinfo else moment.tz_localize("UTC")
 
 
 def validate_respondents(frame: pd.DataFrame, edition: Edition | None = None, now: dt.datetime | None = None) -> tuple[pd.DataFrame, Problems]:
@@ -176,7 +175,7 @@ def validate_respondents(frame: pd.DataFrame, edition: Edition | None = None, no
     problems.add((frame["submission_time"] != "") & moments.isna(), "submission_time", "not a date and time (ISO 8601, e.g. 2020-06-30T09:15:00Z)")
     if edition is not None:
         earliest, latest = submission_window(edition, now or dt.datetime.now(dt.timezone.utc))
-        problems.add(moments > latest, "submission_time", f"later than {latest:%Y-%m-%d %H:%M} UTC (the time of this build, or a year after the paper's publication): a submission cannot come from the future; correct the date")
+        problems.add(moments > latest, "submission_time", f"later than the time of this build ({latest:%Y-%m-%d %H:%M} UTC): a submission cannot come from the future; correct the date")
         problems.add(moments < earliest, "submission_time", f"before the review period ({_period(edition)}): correct the date")
     clean["submission_time"] = moments.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(moments.notna(), frame["submission_time"])
     return clean, problems
@@ -253,11 +252,25 @@ def validate_initiatives(frame: pd.DataFrame, catalogue: Catalogue, respondent_i
     problems.add(has_respondent & ~in_submission & ~frame["respondent_id"].isin(respondent_ids), "respondent_id", "no accepted respondent has this id")
     problems.add((clean["source"] == "questionnaire") & ~has_respondent, "respondent_id", "a questionnaire answer needs the respondent's id")
 
+    _scope(problems, clean, frame)
+
     owner = frame["respondent_id"].where(has_respondent, frame["_file"])
     clean["uid"] = owner + ":" + frame["initiative_id"]
     duplicate = (frame["initiative_id"] != "") & pd.DataFrame({"submission": frame["_submission"], "uid": clean["uid"]}).duplicated(keep="first")
     problems.add(duplicate, "initiative_id", "duplicate initiative id in this response")
     return clean, problems
+
+
+def _scope(problems: Problems, clean: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """National initiatives (the default) need a Member State; ASEAN-level (regional) ones name their
+    regional actor and no Member State."""
+    scope = _coded(problems, clean, "scope", SCOPES, f"not one of: {', '.join(SCOPES)}")
+    clean["scope"] = clean["scope"].replace("", NATIONAL)
+    regional = scope == REGIONAL
+    national = (frame["scope"] == "") | (scope == NATIONAL)
+    problems.add(national & (frame["country"] == ""), "country", "Member State where implemented is required for a national initiative (for an ASEAN-level one, give scope regional and the regional actor)")
+    problems.add(regional & (frame["regional_actor"] == ""), "regional_actor", "a regional initiative names its regional actor (the ASEAN body or regional network)")
+    problems.add(regional & (frame["country"] != ""), "country", "a regional initiative has no Member State: leave the country empty (or give scope national)")
 
 
 def _quarantine(frame: pd.DataFrame, kind: str, disposition: str, reasons: pd.Series) -> pd.DataFrame:

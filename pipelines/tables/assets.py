@@ -46,7 +46,7 @@ def printed_vs_computed(context: dg.AssetExecutionContext, paths: ProjectPaths, 
     )
 
 
-@dg.asset_check(asset=printed_vs_computed, blocking=False)
+@dg.asset_check(partitions_def=edition_partitions, asset=printed_vs_computed, blocking=False)
 def printed_values_agree(printed_vs_computed: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns, naming table, row and column, wherever a printed total or share is not what the raw values give."""
     differs = printed_vs_computed[printed_vs_computed["status"] != "agrees"]
@@ -66,11 +66,10 @@ TABLES_CHECKS = [printed_values_agree]
 def source_table_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, source_tables: dict, printed_vs_computed: pd.DataFrame) -> dg.MaterializeResult:
     """Every source table as CSV and XLSX with a JSON metadata sidecar, under data/tables/ of the build
     (spreadsheet formula triggers escaped), plus the printed-vs-computed comparison."""
-    from pipelines.operations.publishing import build_dir_for_run
     from pipelines.tables.export import write_csv
     from pipelines.tables.exports import export_tables
 
-    build_dir = build_dir_for_run(paths.edition_outputs(context.partition_key), context.run.run_id)
+    build_dir = paths.build_dir(context)
     written = export_tables(source_tables, printed_vs_computed, build_dir / "data" / "tables")
     write_csv(printed_vs_computed, build_dir / "data-quality.csv")
     return dg.MaterializeResult(metadata={"files": len(written), "folder": dg.MetadataValue.path(str((build_dir / "data" / "tables").relative_to(paths.outputs.parent)))})

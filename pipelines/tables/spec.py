@@ -41,7 +41,8 @@ class TableSpec:
     derive: list[dict]
     display: dict = field(default_factory=dict)
     key: str = "country_code"
-    placement: str = ""  # where the paper shows it: labour-migration, subcluster/<id>, appendix/<n>
+    placement: str = ""  # where the paper shows it: a slot of the edition's outline, group/<id> or subgroup/<id>
+    facts: dict = field(default_factory=dict)  # values narratives may quote, computed from the table (report/facts.py)
 
     def column(self, name: str) -> ColumnSpec:
         for column in self.columns:
@@ -94,4 +95,5 @@ def load_spec(path: Path) -> TableSpec:
         display=dict(raw.get("display") or {}),
         key=raw.get("key", "country_code" if "country_code" in names else names[0]),
         placement=str(raw.get("placement", "")),
+        facts=dict(raw.get("facts") or {}),
     )

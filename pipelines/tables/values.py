@@ -22,6 +22,8 @@ NIL = "-"
 # optional decimal point followed by digits (1234, -12, 39.6). No grouping (1,000, 1 000, 84_666),
 # no plus sign, exponent, inf/nan, or digits of other scripts (٨٤ ๘๔): those are errors, not numbers.
 NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# The flag that exports carry beside a missing number (a word, so no spreadsheet reads it as a formula).
+MARKER_STATUS = {"n/a": "not_available", "-": "nil", "nd": "not_disaggregated", "na": "not_applicable"}
 
 Value = float | int | str  # a number, or a marker
 

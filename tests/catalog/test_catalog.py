@@ -56,12 +56,12 @@ def test_every_catalog_file_passes_its_schema():
 def test_a_schema_error_names_file_row_column_and_value(tmp_path):
     bad = tmp_path / "recommendations.csv"
     original = (SOURCES / "catalog" / "recommendations.csv").read_text(encoding="utf-8").splitlines()
-    original[3] = original[3].replace("afml03-03", "AFML3-3", 1)
+    original[3] = original[3].replace("afml03-03", "afml03 03", 1)  # an id with a space is no identifier
     bad.write_text("\n".join(original) + "\n", encoding="utf-8")
     with pytest.raises(SourceError) as caught:
         load_validated_csv(bad, schemas.Recommendations, tmp_path)
     problem = next(p for p in caught.value.problems if p.column == "recommendation_id")
-    assert (problem.file, problem.row, problem.value) == ("recommendations.csv", 4, "AFML3-3")
+    assert (problem.file, problem.row, problem.value) == ("recommendations.csv", 4, "afml03 03")
 
 
 def test_integrity_checks_pass_on_the_real_catalog(catalog):

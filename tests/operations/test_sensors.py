@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.operations.sensors import EDITION_TAG, survey_sensor
+from pipelines.sensors import EDITION_TAG, survey_sensor
 from pipelines.settings import ProjectPaths
 
 
@@ -21,6 +21,9 @@ class Harness:
         self.paths = ProjectPaths(sources_dir=str(sources))
         self.folder = sources / "editions" / "afml-13" / "survey"
         self.folder.mkdir(parents=True, exist_ok=True)
+        from tests.conftest import SOURCES
+
+        (sources / "editions.yaml").write_bytes((SOURCES / "editions.yaml").read_bytes())  # the sensor asks it for the survey folder
         self.sensor = survey_sensor("afml-13", "build_edition", settle_seconds=5)
         self.cursor = None
 

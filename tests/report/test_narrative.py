@@ -9,7 +9,7 @@ import pytest
 from pipelines.report.narrative import NarrativeError, render_narrative, typed_numbers
 from tests.conftest import ROOT, SOURCES
 
-NARRATIVE_DIRS = [SOURCES / "editions" / "afml-13" / "narrative", ROOT / "templates" / "narrative"]
+NARRATIVE_DIRS = sorted((SOURCES / "editions").glob("*/narrative")) + [ROOT / "templates" / "narrative"]
 
 
 class Ref:

@@ -47,7 +47,7 @@ def test_afml13_dataset_covers_all_clusters_and_every_state_with_initiatives(afm
     initiatives = afml13.initiatives
     assert len(initiatives) == afml13.files["initiatives_read"].sum()
     assert set(initiatives["cluster"]) == set("ABCDEFGHIJ")
-    assert set(initiatives["country"]) == {"BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"}
+    assert set(initiatives.loc[initiatives["scope"] == "national", "country"]) == {"BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM"}
     assert initiatives["uid"].is_unique
     assert (initiatives["description"].str.len() > 20).all()
 
@@ -145,9 +145,9 @@ def test_the_questionnaire_round_trips(tmp_path, catalog, edition, catalogue):
     )
     book = load_workbook(target)
     assert book.sheetnames[:4] == ["Instructions", "Respondent", "Initiatives", "Recommendations"]
-    assert book["Recommendations"].max_row == 178  # header + 177 memberships
-    validations = {str(dv.sqref)[:1] for dv in book["Initiatives"].data_validations.dataValidation}
-    assert {"B", "E", "F", "J", "K", "O"} <= validations  # country, cluster, sub-cluster, status, gender, source
+    assert book["Recommendations"].max_row == 179  # note, header + 177 memberships
+    validations = {str(dv.sqref)[:1] for dv in book["Initiatives"].data_validations.dataValidation if dv.type}
+    assert {"B", "E", "F", "G", "N", "O"} <= validations  # country, cluster, sub-cluster, recommendation, status, gender
     result = run_intake(target.parent, tmp_path, catalogue)
     assert result.problems.empty
     row = result.initiatives.iloc[0]
@@ -160,7 +160,7 @@ def test_validation_reports_are_written_per_respondent(tmp_path, broken):
 
     write_validation_reports(broken, tmp_path, ROOT / "templates", "afml-13")
     html = (tmp_path / "IDN-TEST.html").read_text()
-    assert "Atlantis" in html and "sub-cluster B1 is not in cluster A" in html
+    assert "Atlantis" in html and "Initiatives!F4" in html  # the sub-cluster not in cluster A, where the respondent sees it
     assert (tmp_path / "quarantine.csv").exists()
     assert len(pd.read_csv(tmp_path / "IDN-TEST.csv")) == 7
 

@@ -157,20 +157,24 @@ def test_a_missing_required_column_makes_the_file_unusable_with_one_message(tmp_
     elif layout == "compilation_csv":
         name, nearest = "c.csv", "descripton"
         files = {name: table([nearest if h == "description" else h for h in COMPILATION], [lit(str(i), f"T{i}") for i in range(1, 50)])}
-    else:
-        from openpyxl import load_workbook
+    else:  # the first questionnaire layout (sheets Respondent and Initiatives, read by heading)
+        from openpyxl import Workbook
 
-        from pipelines.survey.questionnaire import write_questionnaire
+        from pipelines.survey.model import INITIATIVE_FIELDS, RESPONDENT_FIELDS
 
         name, nearest = "q.xlsx", "Descripton"
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Respondent"
+        sheet.append(["Question", "Answer", "field"])
+        answers = {"respondent_id": "SGP-Z", "organisation": "Z", "country": "SGP", "constituency": "workers"}
+        for f in RESPONDENT_FIELDS:
+            sheet.append([f.label, answers.get(f.name, ""), f.name])
+        initiatives = book.create_sheet("Initiatives")
+        initiatives.append([nearest if f.name == "description" else f.label for f in INITIATIVE_FIELDS])
+        for i in range(1, 50):
+            initiatives.append([{"initiative_id": str(i), "country": "SGP", "title": f"T{i}", "description": "D.", "cluster": "F"}.get(f.name, "") for f in INITIATIVE_FIELDS])
         path = tmp_path / "q.xlsx"
-        write_questionnaire(edition, catalog["clusters"], catalog["subclusters"], catalog["recommendations"], catalog["memberships"], catalog["forums"], path,
-                            prefill={"respondent_id": "SGP-Z", "organisation": "Z", "country": "SGP", "constituency": "workers"},
-                            initiatives=[{"initiative_id": str(i), "country": "SGP", "title": f"T{i}", "description": "D.", "cluster": "F"} for i in range(1, 50)])
-        book = load_workbook(path)
-        for cell in book["Initiatives"][1]:
-            if cell.value == "Description":
-                cell.value = nearest
         book.save(path)
         files = {name: path.read_bytes()}
     result = intake(tmp_path, files, catalogue)

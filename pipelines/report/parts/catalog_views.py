@@ -1,4 +1,4 @@
-"""Views of the recommendation catalog shared by several parts of the paper."""
+"""Views of the framework's catalog shared by several parts of the paper."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import pandas as pd
 from pipelines.report.document import Cell, RecommendationItem, RecommendationList, Table
 
 
-def recommendation_items(memberships: pd.DataFrame, recommendations: pd.DataFrame, forums: pd.DataFrame, covered: set[str] | None = None) -> list[RecommendationItem]:
-    """The recommendations of ``memberships`` in catalog order, with forum ordinal and number."""
+def recommendation_items(memberships: pd.DataFrame, recommendations: pd.DataFrame, forums: pd.DataFrame, covered: set[str] | None = None, framework=None) -> list[RecommendationItem]:
+    """The commitments of ``memberships`` in catalog order, with their instrument and number."""
     ordinals = dict(zip(forums["forum_id"], forums["ordinal"]))
+    labels = {f["forum_id"]: framework.instrument_label(f) for f in forums.to_dict("records")} if framework is not None else {}
     by_id = recommendations.set_index("recommendation_id")
     items = []
     for rec_id in memberships["recommendation_id"]:
@@ -21,6 +22,7 @@ def recommendation_items(memberships: pd.DataFrame, recommendations: pd.DataFram
                 number=int(rec["number"]),
                 text=rec["text"],
                 covered=None if covered is None else rec_id in covered,
+                instrument=labels.get(rec["forum_id"], ordinals[rec["forum_id"]]),
             )
         )
     return items
@@ -33,12 +35,15 @@ def recommendation_list(
     covered: set[str] | None = None,
     compact: bool = False,
     title: str = "",
+    framework=None,
 ) -> RecommendationList:
-    return RecommendationList(recommendation_items(memberships, recommendations, forums, covered), compact=compact, title=title)
+    return RecommendationList(recommendation_items(memberships, recommendations, forums, covered, framework), compact=compact, title=title)
 
 
-def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame) -> Table:
-    """The themes of every forum, generated from the forums data (Table 3 of the 2020 paper)."""
+def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame, framework, caption: str = "") -> Table:
+    """The themes of every instrument, generated from the framework's instruments table (for AFML,
+    Table 3 of the 2020 paper)."""
+    words = framework.vocabulary
     months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     rows = []
     for forum in forums.sort_values("number").itertuples(index=False):
@@ -47,10 +52,17 @@ def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame) -> Table:
         place = forum.city if forum.city == forum.country_name else f"{forum.city}, {forum.country_name}"
         rows.append([Cell(forum.ordinal, header=True), Cell(theme), Cell(place), Cell(f"{months[int(forum.month) - 1]} {forum.year}")])
     return Table(
-        key="afml-themes",
-        caption="Themes of the ASEAN Forums on Migrant Labour",
-        columns=["AFML", "Theme and sub-themes", "Venue", "Date"],
+        key="instruments",
+        caption=caption or f"Themes of the {words.Instruments}",
+        columns=[framework.short_name, "Theme and sub-themes", "Venue", "Date"],
         rows=rows,
-        source="AFML outcome documents, as compiled in the catalog (sources/catalog/forums.csv).",
+        source=f"{framework.short_name} outcome documents, as compiled in the catalog ({_source_file(framework)}).",
         css_class="themes",
     )
+
+
+def _source_file(framework) -> str:
+    """Where the instruments table comes from, as a path under sources/."""
+    source = framework.tables.get("instruments")
+    parts = source.file.parts if source else ()
+    return "/".join(parts[parts.index("sources"):]) if "sources" in parts else (source.file.name if source else "framework.yaml")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pipelines.report.assemble import AssemblyContext, NarrativeSlot
-from pipelines.report.document import Cell, Section, Table
+from pipelines.report.assemble import NarrativeSlot
+from pipelines.report.document import Cell, Table
 
 
-def colophon(ctx: AssemblyContext):
-    record = ctx.extras.get("colophon")
+def colophon_blocks(record: dict) -> list:
+    """The colophon: how the paper was made (narrative), the software and every input with its hash."""
     if not record:
-        return [], []
+        return []
     packages = Table(
         key="colophon-packages",
         caption="Software that produced this paper",
@@ -26,5 +26,4 @@ def colophon(ctx: AssemblyContext):
         css_class="hashes",
     )
     facts = {"colophon": {"edition": record["edition"], "build_date": record["build_date"][:10], "commit": record["commit"], "fingerprint": record["fingerprint"], "inputs": len(record["inputs"])}}
-    section = Section("colophon", "Colophon", level=2, css_class="appendix colophon", blocks=[NarrativeSlot("colophon", "colophon.md.j2", facts=facts), packages, inputs])
-    return [], [section]
+    return [NarrativeSlot("colophon", "colophon.md.j2", facts=facts), packages, inputs]

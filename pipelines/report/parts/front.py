@@ -1,22 +1,16 @@
-"""Front matter: foreword and abbreviations."""
+"""The abbreviations list of the front matter."""
 
 from __future__ import annotations
 
 import yaml
 
-from pipelines.report.assemble import AssemblyContext, NarrativeSlot
-from pipelines.report.document import Cell, Section, Table
+from pipelines.report.assemble import AssemblyContext
+from pipelines.report.document import Cell, Table
 
 
-def front_matter(ctx: AssemblyContext):
-    foreword = Section("foreword", "Foreword", level=2, css_class="front", in_toc=False, blocks=[NarrativeSlot("foreword", "foreword.md.j2")])
-    return [foreword], [abbreviations(ctx)]
-
-
-def abbreviations(ctx: AssemblyContext) -> Section:
+def abbreviations_table(ctx: AssemblyContext) -> Table:
     """The abbreviations list, from the edition's ``narrative/abbreviations.yaml`` (sorted)."""
     path = ctx.narrative_dir / "abbreviations.yaml"
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    rows = [[Cell(short, header=True), Cell(long)] for short, long in sorted(entries.items(), key=lambda kv: kv[0].lower())]
-    table = Table(key="abbreviations", caption="", columns=["Abbreviation", "Meaning"], rows=rows, css_class="abbreviations", numbered=False)
-    return Section("abbreviations", "Abbreviations", level=2, css_class="front", blocks=[table])
+    rows = [[Cell(short, header=True), Cell(long)] for short, long in sorted((entries or {}).items(), key=lambda kv: kv[0].lower())]
+    return Table(key="abbreviations", caption="", columns=["Abbreviation", "Meaning"], rows=rows, css_class="abbreviations", numbered=False)

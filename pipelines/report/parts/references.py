@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pipelines.report.assemble import AssemblyContext, NarrativeSlot
 from pipelines.report.document import Box, Cell, Figure, Section, Table
 
 
-def references(ctx: AssemblyContext):
-    """Collects the ``source`` line of every numbered float of the body, after numbering."""
-    return [], [Section("references", "Sources cited", level=2, css_class="appendix references", blocks=[NarrativeSlot("references", "references.md.j2"), _Pending()])]
+def pending_sources() -> "_Pending":
+    """The list of sources cited, filled in by :func:`fill_references` once every float has its number."""
+    return _Pending()
 
 
 class _Pending:

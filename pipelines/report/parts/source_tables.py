@@ -1,23 +1,25 @@
-"""Where the source tables go in the paper, and the data-quality appendix about them."""
+"""Where the source tables go in the paper (their ``placement:``), and the data-quality notes about them."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from pipelines.report.assemble import NarrativeSlot
-from pipelines.report.document import Cell, Section, Table
+from pipelines.report.document import Cell, Table
 from pipelines.tables.load import SourceTable
-from pipelines.tables.present import present
+from pipelines.report.present import keep_printed, present, present_figure
 
 
-def placed_tables(tables: dict[str, SourceTable]) -> dict[str, list[Table]]:
-    """Document tables keyed by their placement (``labour-migration``, ``subcluster/C2``, ``appendix/III``)."""
-    placed: dict[str, list[Table]] = {}
+def place_tables(tables: dict[str, SourceTable], slots, comparison: pd.DataFrame | None = None) -> None:
+    """Every source table with a ``placement:`` into its slot: as a table, or as a chart when its
+    YAML declares ``display.figure``; showing the values their source printed (``comparison``:
+    printed versus computed)."""
     for table in sorted(tables.values(), key=lambda t: t.spec.id):
-        if table.spec.kind != "table" or not table.spec.placement:
+        if not table.spec.placement:
             continue
-        placed.setdefault(table.spec.placement, []).append(present(table))
-    return placed
+        shown = keep_printed(table, comparison) if comparison is not None else table
+        block = present_figure(shown) if table.spec.display.get("figure") else present(shown)
+        slots.put(table.spec.placement, block, table.file)
 
 
 def comparison_table(comparison: pd.DataFrame, tables: dict[str, SourceTable]) -> Table:
@@ -38,33 +40,12 @@ def comparison_table(comparison: pd.DataFrame, tables: dict[str, SourceTable]) -
     )
 
 
-def data_quality_appendix(comparison: pd.DataFrame, tables: dict[str, SourceTable], number: str) -> Section:
+def data_quality_blocks(comparison: pd.DataFrame, tables: dict[str, SourceTable]) -> list:
+    """The data-quality notes: how many printed values agree with the computed ones, and those that do not."""
     differs = comparison[comparison["status"] != "agrees"]
     facts = {"quality": {"printed_values": len(comparison), "disagreements": len(differs), "agreements": int((comparison["status"] == "agrees").sum())}}
     treatments = [f"{t.spec.title}: {note}" for t in tables.values() for note in t.treatments]
     blocks = [NarrativeSlot("appendix-data-quality", "appendix_data_quality.md.j2", facts=facts | {"treatments": treatments})]
     if not differs.empty:
         blocks.append(comparison_table(comparison, tables))
-    return Section("appendix-data-quality", "Data-quality notes on the source tables", level=2, number=number, css_class="appendix", blocks=blocks)
-
-
-def table_extras(tables: dict[str, SourceTable], comparison: pd.DataFrame) -> dict:
-    """What the source tables add to the paper, keyed the way the part builders look for it."""
-    placed = placed_tables(tables)
-    extras: dict = {"intro_tables": placed.get("labour-migration", []), "subcluster_blocks": {}, "more_appendices": []}
-    for placement, blocks in placed.items():
-        if placement.startswith("subcluster/"):
-            extras["subcluster_blocks"].setdefault(placement.split("/", 1)[1], []).extend(blocks)
-    if "appendix/III" in placed:
-        extras["more_appendices"].append(
-            Section(
-                "appendix-3",
-                "Ratification of selected international instruments in the ASEAN region",
-                level=2,
-                number="Appendix III",
-                css_class="appendix",
-                blocks=[NarrativeSlot("appendix-ratifications", None), *placed["appendix/III"]],
-            )
-        )
-    extras["more_appendices"].append(data_quality_appendix(comparison, tables, "Appendix IV"))
-    return extras
+    return blocks
