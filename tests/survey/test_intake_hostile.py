@@ -488,3 +488,32 @@ def test_a_form_export_workbook_with_a_renamed_required_column_names_the_sheet(t
     assert message.startswith('"survey/kobo.xlsx", sheet "initiatives", row 1, column "initiative/title": required column') and 'nearest header found: "initiative/titel"' in message
     assert result.problems.empty and result.rows_read == 0
     conserved(result)
+
+
+def test_a_kobo_export_of_the_xlsform_with_a_renamed_required_column_is_one_message(tmp_path, catalogue):
+    from openpyxl import Workbook
+
+    def export(path: Path, description_header: str) -> None:
+        book = Workbook()
+        main = book.active
+        main.title = "AFML progress review"
+        main.append(["respondent/respondent_id", "respondent/organisation\u00a0", "respondent/country", "respondent/constituency", "_uuid", "_submission_time", "_index"])
+        main.append(["KHM-K", "Kobo Org", "KHM", "workers", "uuid-1", "2020-07-01T02:30:00", 1])
+        repeat = book.create_sheet("initiative")
+        repeat.append(["initiative/initiative_id", "initiative/country", "initiative/title", description_header, "initiative/cluster", "_index", "_parent_index"])
+        for i in range(1, 40):
+            repeat.append([str(i), "KHM", f"T{i}", "D.", "C", i, 1])
+        book.save(path)
+
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    export(folder / "good.xlsx", "initiative/description\u200b")  # harmless differences: NBSP, zero-width space
+    export(folder / "renamed.xlsx", "initiative/descripton")
+    result = run_intake(folder, tmp_path, catalogue, now=NOW)
+    [message] = failures(result)
+    assert message.startswith('"survey/renamed.xlsx", sheet "initiative", row 1, column "description": required column') and 'nearest header found: "initiative/descripton"' in message
+    read = result.files.set_index("file")
+    assert read.loc["survey/good.xlsx", "layout"] == "kobo_form_xlsx" and read.loc["survey/good.xlsx", "initiatives_read"] == 39
+    assert read.loc["survey/renamed.xlsx", "initiatives_read"] == 0 and result.problems.empty  # not 39 "required" errors
+    assert len(result.initiatives) == 39
+    conserved(result)
