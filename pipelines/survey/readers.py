@@ -321,7 +321,7 @@ def _records_from_kobo(frame: pd.DataFrame, result: FileRead, sheet: str, groups
     """A consolidated export: respondent fields repeat on each initiative row of a submission."""
     expected = {k: v for k, v in _kobo_expected().items() if k.split("/")[0] in groups}
     required = [f"{g}/{n}" for g in groups for n in REQUIRED[g]]
-    headers = match_headers(list(frame.columns), expected, required, ignored=lambda k: k in KOBO_SYSTEM or _select_multiple(k))
+    headers = match_headers(list(frame.columns), expected, required, ignored=lambda k: k in KOBO_SYSTEM or k.startswith("_") or _select_multiple(k))  # "_…": the platform's own columns
     _report_headers(result, headers, sheet, frame)
     if headers.missing:
         return headers
