@@ -25,11 +25,13 @@ GROUP = "report"
 
 def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datetime:
     """The date printed on the report and written into the PDF: taken from the data, not the clock —
-    the edition's publication date, or the latest survey submission if that is later."""
+    the edition's publication date, or the latest survey submission if that is later. A submission
+    time later than now never counts (intake already rejects it; this is the last guard)."""
     date = dt.datetime.combine(edition.publication_date, dt.time(0, 0), tzinfo=dt.timezone.utc)
     if respondents is not None and not respondents.empty:
+        now = dt.datetime.now(dt.timezone.utc)
         times = [dt.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc) for t in respondents["submission_time"] if t]
-        date = max([date, *times])
+        date = max([date, *(t for t in times if t <= now)])
     return date
 
 

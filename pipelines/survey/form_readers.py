@@ -90,14 +90,24 @@ def _is_option_column(header: str, known: dict[str, tuple[str, str]]) -> bool:
     return known.get(head) == ("initiative", "recommendation_ids")
 
 
+@lru_cache(maxsize=1)
+def _normalised_headers() -> dict[str, tuple[str, str]]:
+    """:func:`_headers` with harmless differences removed (non-breaking and zero-width spaces, ...)."""
+    from pipelines.survey.model import normalise_header
+
+    return {normalise_header(k): v for k, v in _headers().items()}
+
+
 def _map_headers(headers: list[str], notes: list[str], system: set[str]) -> dict[str, tuple[str, str]]:
     """Headers -> (record, field); unknown ones noted with the nearest known header."""
+    from pipelines.survey.model import normalise_header
+
     known = _headers()
     mapped, unknown = {}, []
     for header in headers:
         key = header.strip().lower()
-        if key in known:
-            mapped[header] = known[key]
+        if key in known or normalise_header(header) in _normalised_headers():
+            mapped[header] = known[key] if key in known else _normalised_headers()[normalise_header(header)]
         elif header in system or header.startswith(("_", "SET-OF-")) or _is_option_column(header, known):
             continue  # platform columns, and the 0/1 column per option of a multiple choice
         elif header:
@@ -106,6 +116,26 @@ def _map_headers(headers: list[str], notes: list[str], system: set[str]) -> dict
         close = difflib.get_close_matches(header.lower(), list(known), n=1)
         notes.append(f"column '{header}' is not one of the form's" + (f" (closest: '{close[0]}')" if close else "") + "; its answers were not read")
     return mapped
+
+
+def _require(mapping: dict[str, tuple[str, str]], headers: list[str], result, sheet: str, record: str, exempt: tuple[str, ...] = ()) -> bool:
+    """A required question missing from a table's headers makes the file unusable with one problem
+    per missing column (with the nearest header found), never one error per row. True if complete."""
+    from pipelines.sourcefiles import SourceProblem, quoted
+    from pipelines.survey.readers import REQUIRED
+
+    found = {name for kind, name in mapping.values() if kind == record}
+    others = [h for h in headers if h and h not in mapping and not str(h).startswith("_")]
+    complete = True
+    for name in REQUIRED[record]:
+        if name in found or name in exempt:
+            continue
+        complete = False
+        close = difflib.get_close_matches(name, [str(h).lower() for h in others], n=1, cutoff=0.5)
+        nearest = next((h for h in others if str(h).lower() == close[0]), None) if close else None
+        hint = f"; nearest header found: {quoted(nearest)}" if nearest else ""
+        result.problems.append(SourceProblem(result.file, 1, name, "", f"required column {quoted(name)} is missing, so no row of this {'sheet' if sheet else 'file'} can be used{hint}", sheet))
+    return complete
 
 
 def _values(row: dict, mapping: dict[str, tuple[str, str]], record: str) -> dict[str, str]:
@@ -216,6 +246,8 @@ def _submissions(frame: pd.DataFrame, result, sheet: str, time_column: str, id_c
     from pipelines.survey.readers import as_frame, record
 
     mapping = _map_headers(list(frame.columns), result.notes, set(frame.columns) & (ODK_SYSTEM | {time_column, id_column, key_column}))
+    if not _require(mapping, list(frame.columns), result, sheet, "respondent"):
+        return {}
     parents, records = {}, []
     for position, row in enumerate(frame.to_dict("records")):
         values = _values(row, mapping, "respondent")
@@ -233,6 +265,8 @@ def _repeats(frame: pd.DataFrame, result, sheet: str, parents: dict[str, dict], 
 
     frame = frame.rename(columns=lambda c: c if c.lower().startswith(f"{REPEAT}") or c in ODK_SYSTEM or c.startswith("_") or c.lower() in _headers() else f"{REPEAT}-{c}")
     mapping = _map_headers(list(frame.columns), result.notes, set(frame.columns) & (ODK_SYSTEM | {parent_column}))
+    if not _require(mapping, list(frame.columns), result, sheet, "initiative", exempt=("initiative_id",)):  # ids come from positions
+        return
     records, counters = [], {}
     for position, row in enumerate(frame.to_dict("records")):
         parent_key = str(row.get(parent_column, "") or "")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipelines.editions import Edition
 from pipelines.sourcefiles import relative_name
-from pipelines.survey.readers import read_file, survey_files
+from pipelines.survey.readers import link_refused, read_file, survey_files, survey_links
 from pipelines.survey.validate import Catalogue, IntakeResult, validate
 
 
@@ -23,7 +23,11 @@ def catalogue_for(edition: Edition, clusters: pd.DataFrame, subclusters: pd.Data
     )
 
 
-def run_intake(folder: Path, root: Path, catalogue: Catalogue) -> IntakeResult:
-    """Read and validate every survey file in ``folder`` (lock files and partial downloads skipped)."""
+def run_intake(folder: Path, root: Path, catalogue: Catalogue, now=None) -> IntakeResult:
+    """Read and validate every survey file in ``folder`` (lock files and partial downloads skipped;
+    links reported, never followed)."""
+    if folder.is_symlink():
+        return validate([link_refused(relative_name(folder, root))], catalogue, now=now)
     files = [read_file(path, relative_name(path, root)) for path in survey_files(folder)]
-    return validate(files, catalogue)
+    files += [link_refused(relative_name(path, root)) for path in survey_links(folder)]
+    return validate(sorted(files, key=lambda f: f.file), catalogue, now=now)

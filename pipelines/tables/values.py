@@ -6,7 +6,7 @@ states how it treats them (see :mod:`pipelines.tables.derive`).
 
 from __future__ import annotations
 
-import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipelines.formatting import MARKER_DISPLAY  # how the report prints each marker
@@ -18,6 +18,10 @@ MARKERS = {
     "na": "not applicable",
 }
 NIL = "-"
+# The only way a number is written in a table CSV: ASCII digits, an optional leading minus sign and an
+# optional decimal point followed by digits (1234, -12, 39.6). No grouping (1,000, 1 000, 84_666),
+# no plus sign, exponent, inf/nan, or digits of other scripts (٨٤ ๘๔): those are errors, not numbers.
+NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 # The flag that exports carry beside a missing number (a word, so no spreadsheet reads it as a formula).
 MARKER_STATUS = {"n/a": "not_available", "-": "nil", "nd": "not_disaggregated", "na": "not_applicable"}
 
@@ -35,14 +39,13 @@ def parse(text: str, numeric_type: str) -> Value:
         return text
     if text == "":
         raise ValueError("empty cell (write one of the markers n/a, -, nd, na)")
-    number = float(text)
-    if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"{text!r} is not a number")
+    if not NUMBER.fullmatch(text):
+        raise ValueError("not a number: write ASCII digits 0-9 only, with an optional minus sign and decimal point (e.g. 1234, -12, 39.6), without grouping, or one of the markers n/a, -, nd, na")
     if numeric_type == "int":
-        if not number.is_integer():
-            raise ValueError(f"{text!r} is not a whole number")
-        return int(number)
-    return number
+        if "." in text and not float(text).is_integer():
+            raise ValueError("not a whole number")
+        return int(float(text)) if "." in text else int(text)
+    return float(text)
 
 
 def as_number(value: Value, nil_as_zero: bool = True) -> float | None:

@@ -75,8 +75,8 @@ def test_every_planted_problem_is_reported_with_its_location(broken):
 
 
 def test_structural_failures_are_named_and_partial_files_ignored(broken):
-    assert any(s.startswith("garbage.xlsx: unreadable") for s in broken.structural)
-    assert any(s.startswith("unknown-layout.csv") and "unknown layout" in s for s in broken.structural)
+    assert any(s.startswith('"garbage.xlsx": unreadable') for s in broken.structural)
+    assert any(s.startswith('"unknown-layout.csv"') and 'unknown layout: the headers "name", "age"' in s for s in broken.structural)
     files = set(broken.files["file"])
     assert "~$IDN-TEST.xlsx" not in files and "upload.csv.part" not in files
 
@@ -102,16 +102,17 @@ def test_identifiers_stay_strings_and_na_answers_stay_answers(broken):
     assert accepted.loc["literature.csv:LR-3", "country"] == "LAO"
 
 
-def test_utf8_with_or_without_bom_and_cp1252_give_the_same_result(tmp_path, catalogue):
-    text = (BROKEN / "literature.csv").read_bytes().decode("cp1252")
+def test_utf8_with_or_without_bom_and_declared_cp1252_give_the_same_result(tmp_path, catalogue):
+    # Changed with issue 10: an undeclared cp1252 file is no longer guessed; the name declares it.
+    text = (BROKEN / "literature.csv").read_text(encoding="utf-8")
     results = {}
-    for name, data in {"utf8": text.encode("utf-8"), "bom": b"\xef\xbb\xbf" + text.encode("utf-8"), "cp1252": text.encode("cp1252")}.items():
+    for name, data, file in [("utf8", text.encode("utf-8"), "literature.csv"), ("bom", b"\xef\xbb\xbf" + text.encode("utf-8"), "literature.csv"), ("cp1252", text.encode("cp1252"), "literature.cp1252.csv")]:
         folder = tmp_path / name
         folder.mkdir()
-        (folder / "literature.csv").write_bytes(data)
+        (folder / file).write_bytes(data)
         result = run_intake(folder, folder, catalogue)
         titles = [d.get("title") for d in result.quarantine["data"]]
-        results[name] = (result.initiatives.drop(columns=["file"]).to_dict("records"), result.problems.to_dict("records"), titles, result.files["encoding"].item())
+        results[name] = (result.initiatives.drop(columns=["file", "uid"]).to_dict("records"), result.problems.drop(columns=["file"]).to_dict("records"), titles, result.files["encoding"].item())
     assert results["utf8"][:3] == results["bom"][:3] == results["cp1252"][:3]
     assert [r[3] for r in results.values()] == ["utf-8", "utf-8-sig", "cp1252"]
     assert "Décret sur l'emploi" in results["cp1252"][2]
