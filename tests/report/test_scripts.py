@@ -16,6 +16,11 @@ from pipelines.report.model import Document
 from pipelines.report.parts.evidence import compilation, unprintable_values
 from pipelines.report.render import render_html, write_pdf
 
+from pipelines.frameworks import load_framework  # noqa: E402
+from tests.conftest import SOURCES  # noqa: E402
+
+WORDS = load_framework(SOURCES, "afml").vocabulary  # the AFML words the compilation speaks
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 BUILD_DATE = dt.datetime(2020, 8, 31, tzinfo=dt.timezone.utc)
 
@@ -67,7 +72,7 @@ def embedded_fonts(reader: PdfReader) -> set[str]:
 @pytest.fixture(scope="module")
 def scripts_pdf(tmp_path_factory):
     initiatives, respondents = survey(LINES)
-    return render_pdf([compilation(initiatives, respondents)], tmp_path_factory.mktemp("scripts"))
+    return render_pdf([compilation(initiatives, respondents, WORDS)], tmp_path_factory.mktemp("scripts"))
 
 
 def test_every_script_of_the_region_renders_without_a_missing_glyph(scripts_pdf):
@@ -103,7 +108,7 @@ def test_vietnamese_in_italic_falls_back_to_noto_serif_which_has_every_vietnames
 
 def test_the_html_edition_embeds_only_the_fallbacks_its_text_needs():
     initiatives, respondents = survey(LINES[:1])
-    html = render_html(document([compilation(initiatives, respondents)]), TEMPLATES, medium="html")
+    html = render_html(document([compilation(initiatives, respondents, WORDS)]), TEMPLATES, medium="html")
     families = set(re.findall(r'@font-face \{ font-family: "([^"]+)"', html))
     assert families == {"Source Serif Pro", "Source Sans Pro", "Noto Sans Thai"}
 
@@ -125,13 +130,13 @@ def test_a_character_no_font_has_is_reported_with_its_survey_row_and_the_pdf_is_
     assert found[["file", "row", "column", "value"]].to_dict("records") == [{"file": "sources/editions/test/survey/form.csv", "row": str(len(lines) + 1), "column": "title", "value": "Private use \ue000 character"}]
     assert "U+E000" in found["characters"].iloc[0]
     assert unprintable_values(*reversed(survey(LINES))).empty
-    result, reader = render_pdf([compilation(initiatives, respondents)], tmp_path)
+    result, reader = render_pdf([compilation(initiatives, respondents, WORDS)], tmp_path)
     assert result.warnings == [] and result.missing_glyphs == ["\ue000"]
     assert len(reader.pages) >= 1
 
 
 def test_charts_draw_every_script_without_a_missing_glyph(recwarn):
-    from pipelines.indicators import charts
+    from pipelines.report import charts
 
     svg = charts.horizontal_bars([title for _, title, *_ in LINES], [float(i) for i in range(len(LINES))], "Đà Nẵng")
     assert svg.startswith("<svg")

@@ -9,10 +9,15 @@ import time
 import pandas as pd
 
 from pipelines.report import volume
-from pipelines.report.parts.evidence import appendix_respondents, compilation
+from pipelines.report.parts.evidence import compilation, respondents_list
 from pipelines.report.render import render_html
 from pipelines.report.volume import MAX_DESCRIPTION_CHARS, MAX_INITIATIVES_PRINTED, MAX_RESPONDENTS_LISTED, plan_volume, shorten
 from tests.report.test_scripts import TEMPLATES, document, survey
+
+from pipelines.frameworks import load_framework  # noqa: E402
+from tests.conftest import SOURCES  # noqa: E402
+
+WORDS = load_framework(SOURCES, "afml").vocabulary  # the AFML words the compilation speaks
 
 
 def synthetic(initiatives: int, respondents: int, description_chars: int = 100) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -35,10 +40,10 @@ def test_a_huge_survey_is_decided_in_a_moment_with_a_message_naming_each_limit_a
     for expected in ("200 000 initiatives", "MAX_INITIATIVES_PRINTED", "data/initiatives.csv", "split the survey", "20 000 respondents", "MAX_RESPONDENTS_LISTED", "10 initiative descriptions", "MAX_DESCRIPTION_CHARS"):
         assert expected in messages.replace("\u00a0", " "), expected
     # The compilation of a sub-cluster is then a sentence, not 200 000 entries.
-    block = compilation(initiatives.head(3000), respondents, plan)
+    block = compilation(initiatives.head(3000), respondents, WORDS, plan=plan)
     assert block.countries == [] and "3 000 initiatives were reported" in block.empty_message.replace("\u00a0", " ")
     assert "initiatives.csv" in block.empty_message
-    assert "respondents.csv" in appendix_respondents(respondents, plan).blocks[0].html
+    assert "respondents.csv" in respondents_list(respondents, plan).html
 
 
 def test_at_the_limits_everything_is_printed():
@@ -51,10 +56,10 @@ def test_at_the_limits_everything_is_printed():
 def test_a_long_description_is_shortened_on_the_page_with_a_note_and_kept_whole_in_the_data():
     initiatives, respondents = survey([("IDN", "Long", "word " * 2000, "")])
     whole = initiatives["description"].iloc[0]
-    html = render_html(document([compilation(initiatives, respondents, plan_volume(initiatives, respondents))]), TEMPLATES, medium="html")
+    html = render_html(document([compilation(initiatives, respondents, WORDS, plan=plan_volume(initiatives, respondents))]), TEMPLATES, medium="html")
     printed = re.search(r"<strong>Long\.</strong>(.*?)<span", html, re.S).group(1)
     assert len(printed) < MAX_DESCRIPTION_CHARS + 120
-    assert "the full description is in the data file initiatives.csv" in printed
+    assert "the full description is in the list of initiatives published with this paper" in printed
     assert initiatives["description"].iloc[0] == whole  # the frame the exports write is untouched
 
 
@@ -62,7 +67,7 @@ def test_a_sub_cluster_over_the_limit_renders_its_pointer_sentence(monkeypatch):
     monkeypatch.setattr(volume, "MAX_INITIATIVES_PRINTED", 2)
     initiatives, respondents = survey([("IDN", f"Title {i}", "Description", "") for i in range(3)])
     plan = plan_volume(initiatives, respondents)
-    html = render_html(document([compilation(initiatives, respondents, plan)]), TEMPLATES, medium="html")
+    html = render_html(document([compilation(initiatives, respondents, WORDS, plan=plan)]), TEMPLATES, medium="html")
     assert "Title 0" not in html
     assert "3 initiatives were reported for this sub-cluster" in html.replace("\u00a0", " ").replace("&nbsp;", " ")
 

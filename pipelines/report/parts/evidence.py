@@ -224,7 +224,7 @@ def initiative_facets(r, constituency: str) -> dict[str, str]:
     """What a reader of the HTML edition can filter an initiative by (each value as it is shown)."""
     return {
         "country": ASEAN_LEVEL if getattr(r, "scope", "") == REGIONAL else country_name(r.country),
-        "cluster": r.cluster,
+        "cluster": getattr(r, "cluster", ""),
         "constituency": CONSTITUENCIES[constituency].split(" (")[0] if constituency else SOURCES[r.source],
         "status": STATUSES.get(r.status, "Not stated"),
         "gender": "Gender-responsive" if r.gender_responsive == "yes" else "Not stated as gender-responsive",
@@ -263,7 +263,7 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, lis
     if plan is not None and not plan.print_compilation:
         return InitiativeCompilation([], empty_message=plan.compilation_note(len(initiatives)) if len(initiatives) else empty_message)
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
-    constituencies = dict(zip(respondents["respondent_id"], respondents["constituency"]))
+    constituencies = dict(zip(respondents["respondent_id"], respondents["constituency"])) if "constituency" in respondents else {}
     countries = []
     for code in ASEAN_MEMBER_STATES:
         part = initiatives[initiatives["country"] == code]
