@@ -38,6 +38,7 @@ PREVIEW_FOLDER = "preview"
 VERSION_PATH = "/__preview__/version"
 STATUS_PATH = "/__preview__/status"
 POLL_SECONDS = 0.2
+SETTLE_SECONDS, SETTLE_ROUNDS = 0.05, 20
 PORT_ATTEMPTS = 20
 
 # Stages in the order they are computed; a stage brings along every stage listed with it.
@@ -335,6 +336,12 @@ class PreviewServer:
             changed = changed_files(seen, now)
             if not changed:
                 continue
+            for _ in range(SETTLE_ROUNDS):  # an editor or a copy may still be writing: wait until it settles
+                time.sleep(SETTLE_SECONDS)
+                later = snapshot(folders)
+                if later == now:
+                    break
+                changed, now = changed_files(seen, later), later
             seen = now
             stages = {stage_of(p, paths, preview.edition_id) for p in changed}
             names = ", ".join(_relative(p, paths.root) for p in changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
