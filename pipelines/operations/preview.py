@@ -38,6 +38,7 @@ PREVIEW_FOLDER = "preview"
 VERSION_PATH = "/__preview__/version"
 STATUS_PATH = "/__preview__/status"
 POLL_SECONDS = 0.2
+CONTEXT_CHARS = 160  # lines around the faulty one are shortened to this
 SETTLE_SECONDS, SETTLE_ROUNDS = 0.05, 20
 PORT_ATTEMPTS = 20
 
@@ -127,12 +128,17 @@ def describe(error: BaseException, root: Path) -> Problem:
     if not isinstance(error, (ValueError, KeyError, OSError, LookupError)):
         message = f"{type(error).__name__}: {message}"
     excerpt = []
+    if isinstance(file, str):
+        for prefix in (f"{file}, line {line}: ", f"{file}: "):  # the page says where already
+            message = message.removeprefix(prefix)
     if isinstance(file, str) and isinstance(line, int):
         try:
             lines = (root / file).read_text(encoding="utf-8").splitlines()
-            excerpt = [(n, lines[n - 1]) for n in range(max(1, line - 2), min(len(lines), line + 2) + 1)]
         except (OSError, UnicodeDecodeError):
-            pass
+            lines = []
+        for n in range(max(1, line - 1), min(len(lines), line + 1) + 1):
+            text = lines[n - 1]
+            excerpt.append((n, text if n == line or len(text) <= CONTEXT_CHARS else text[:CONTEXT_CHARS] + " …"))
     return Problem(message, file if isinstance(file, str) else None, line if isinstance(line, int) else None, excerpt)
 
 
@@ -236,7 +242,8 @@ class Preview:
             page = self._compute()
         except Exception as error:  # noqa: BLE001 -- any failure is shown to the author, the server stays up
             problem = describe(error, self.paths.root)
-            traceback.print_exc(file=sys.stderr)
+            if not isinstance(error, (ValueError, OSError)):  # not a problem of the sources: a defect to report
+                traceback.print_exc(file=sys.stderr)
             with self.lock:
                 self.problem, self.version = problem, self.version + 1
                 self._write("error.html", error_page(problem, self.edition_id, self.good_page is not None))
