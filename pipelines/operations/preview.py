@@ -120,6 +120,18 @@ class Problem:
     line: int | None = None
     excerpt: list[tuple[int, str]] = field(default_factory=list)
 
+    @property
+    def advice(self) -> str:
+        """What to change, in general terms (the message says what exactly)."""
+        if self.file and self.line and self.file.endswith((".md", ".j2")) and "syntax" in self.message:
+            return f"Look at line {self.line}: a {{{{ … }}}} or {{% … %}} on it is not closed or not well formed."
+        if self.file and self.line and self.file.endswith((".md", ".j2")):
+            return (f"Look at line {self.line}: an expression between {{{{ and }}}} names a figure the pipeline does not compute, "
+                    "or is misspelt; write a name the generated texts under templates/narrative/ use, or remove the braces around plain text.")
+        if self.file:
+            return f"Correct {self.file} as the message says."
+        return "Correct the file the message names."
+
 
 def describe(error: BaseException, root: Path) -> Problem:
     """The error in the author's terms: message, file and line (when known), and the lines around it."""
@@ -165,7 +177,7 @@ h1{{color:#9b1c1c;font-size:1.4rem}}pre{{white-space:pre-wrap;background:#fdf2f2
 {where}
 <pre>{esc(problem.message)}</pre>
 {excerpt}
-<p>Correct the file and save it: this page reloads by itself as soon as the preview builds again.</p>
+<p>{esc(problem.advice)} Save the file: this page reloads by itself as soon as the preview builds again.</p>
 {good}
 </main></body></html>
 """

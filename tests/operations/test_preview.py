@@ -84,6 +84,7 @@ def test_a_narrative_error_shows_a_readable_page_and_the_fix_brings_the_page_bac
     page = fetch(preview.url)
     assert f"sources/editions/{EDITION}/narrative/next-steps.md</code>, line {line}" in page
     assert "no_such_figure" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert f"Look at line {line}" in page  # what to change
     assert "afml-preview-reload" in page  # the error page reloads itself too
     assert "The preview shows this new sentence about zebras." in fetch(preview.url + "last-good")  # the last good page stays
     before = status(preview)["version"]
