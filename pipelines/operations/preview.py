@@ -102,7 +102,11 @@ def stage_of(path: Path, paths: ProjectPaths, edition_id: str) -> str:
     edition_dir = paths.edition_sources(edition_id)
     if path.is_relative_to(paths.templates):
         return "document"
-    if path.is_relative_to(paths.survey_dir(edition_id)):
+    try:
+        survey_dir = paths.survey_dir(edition_id)
+    except Exception:  # noqa: BLE001 -- editions.yaml being edited: rebuild everything, which reports the problem
+        return "catalog"
+    if path.is_relative_to(survey_dir):
         return "survey"
     if path.is_relative_to(edition_dir / "narrative") or path.parent == edition_dir and path.suffix in (".yaml", ".yml"):
         return "document"

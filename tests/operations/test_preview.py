@@ -127,3 +127,9 @@ def test_each_folder_feeds_its_stage(tmp_path):
 def test_the_script_goes_before_the_end_of_the_body():
     page = with_reload_script("<html><body><p>x</p></body></html>", 7)
     assert page.index('var version = "7"') < page.index("</body>")
+
+
+def test_a_broken_editions_file_means_rebuild_everything(tmp_path):
+    (tmp_path / "editions.yaml").write_text("editions: [unclosed\n", encoding="utf-8")
+    paths = ProjectPaths(sources_dir=str(tmp_path))
+    assert stage_of(tmp_path / "editions" / EDITION / "narrative" / "intro.md", paths, EDITION) == "catalog"
