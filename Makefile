@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 export DAGSTER_HOME := $(if $(AFML_DAGSTER_PG_URL),$(CURDIR)/.dagster-pg,$(CURDIR)/.dagster)
 export PYTHONHASHSEED := 0
 
-.PHONY: setup report test ui questionnaire bench lock clean help
+.PHONY: setup report test ui questionnaire bench lock clean help preview
 help:
 	@echo "make report [EDITION=afml-13] [FORCE=1] [STRICT=1]  build outputs/<edition>/report.html and report.pdf"
 	@echo "make test                      run the whole test suite"
@@ -16,6 +16,7 @@ help:
 	@echo "make questionnaire EDITION=..  write the questionnaire workbooks (en, id, vi) and the XLSForm of an edition"
 	@echo "  [RESPONDENT=<id>|all] [LOCALE=id]  one workbook per respondent, their details filled in"
 	@echo "make bench                     scale and build benchmarks"
+	@echo "make preview [EDITION=..] [PORT=8000]  live HTML preview on http://127.0.0.1:8000, rebuilt when sources/ or templates/ change"
 
 setup: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
@@ -43,6 +44,10 @@ questionnaire: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+PORT ?= 8000
+preview: $(STAMP)
+	$(BIN)/python -m pipelines preview --edition $(EDITION) --port $(PORT)
 
 # Re-pin after changing pyproject.toml dependencies (needs the package registry).
 lock:

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -59,8 +60,46 @@ def builds() -> None:
         print(f"{'step':<40} {'seconds':>8} {'peak MB':>8}")
         for name, seconds, peak in rows:
             print(f"{name:<40} {seconds:>8.1f} {peak:>8.0f}")
+        refresh = preview_refresh(work, env)
+        print(f"\nLive preview (make preview): a narrative file saved -> the new page served, median of {len(refresh)} edits")
+        print(f"{median(refresh):.2f} s, {median(refresh) / rows[0][1]:.2f} x the full (cold) build of {rows[0][1]:.1f} s; target <= 3 s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def preview_refresh(work: Path, env: dict, edits: int = 3) -> list[float]:
+    """Seconds from saving a narrative file (in the copy of sources/) until the preview serves the page
+    with the new sentence; the preview runs as `make preview` does, in a process of its own."""
+    import urllib.request
+
+    def get(url: str) -> str:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+
+    command = [sys.executable, "-m", "pipelines", "preview", "--edition", "afml-13", "--port", "0", "--sources", str(work / "sources"), "--outputs", str(work / "outputs")]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = server.stdout.readline().split(" at ", 1)[1].split()[0]
+        deadline = time.monotonic() + 300
+        while json.loads(get(url + "__preview__/status"))["version"] < 1:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the preview did not start")
+            time.sleep(0.2)
+        narrative = work / "sources" / "editions" / "afml-13" / "narrative" / "next-steps.md"
+        text, times = narrative.read_text(encoding="utf-8"), []
+        for edit in range(edits):
+            sentence = f"Benchmark sentence number {'I' * (edit + 1)}."
+            start = time.perf_counter()
+            narrative.write_text(f"{text}\n{sentence}\n", encoding="utf-8")
+            while sentence not in get(url):
+                if time.perf_counter() - start > 120:
+                    raise RuntimeError("the preview did not show the edit within 120 s")
+                time.sleep(0.05)
+            times.append(time.perf_counter() - start)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

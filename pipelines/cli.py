@@ -300,7 +300,16 @@ def main(argv: list[str] | None = None) -> int:
     questionnaire_cmd.add_argument("--output", default=None, help="file to write, for one language or one respondent (default: outputs/<edition>/questionnaire-<edition>[-<language>].xlsx)")
     questionnaire_cmd.add_argument("--language", default="all", help="en, id, vi or all (default: all; for respondents: their own language)")
     questionnaire_cmd.add_argument("--respondent", default=None, help="a respondent id, or all: one workbook per respondent with their details filled in")
+    preview_cmd = commands.add_parser("preview", help="serve the HTML edition on 127.0.0.1, rebuilt and reloaded when sources or templates change")
+    preview_cmd.add_argument("--edition", default=None, help="edition id (default: the first one in sources/editions.yaml)")
+    preview_cmd.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000, or the next free one; 0: any free port)")
+    preview_cmd.add_argument("--sources", default=None, help="sources folder (default: sources/ in the checkout)")
+    preview_cmd.add_argument("--outputs", default=None, help="outputs folder; the preview writes only into <outputs>/<edition>/preview/")
     args = parser.parse_args(argv)
+    if args.command == "preview":
+        from pipelines.operations.preview import serve
+
+        return serve(args.edition, args.port, args.sources, args.outputs)
     if args.command == "build":
         return build(args.edition, args.outputs, args.force, args.sources, args.strict)
     if args.command == "questionnaire":

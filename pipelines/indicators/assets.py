@@ -13,14 +13,25 @@ from pipelines.settings import ProjectPaths
 GROUP = "indicators"
 
 
+def indicators_of(edition, level: str, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> pd.DataFrame:
+    """The progress indicators of an edition per ``level`` (``"cluster"`` or ``"subcluster"``), over the
+    commitments the edition reviews."""
+    reviewed, members = edition.reviewed(recommendations, cluster_memberships)
+    return indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), level)
+
+
+def coverage_of(clusters: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The coverage matrices: initiatives per cluster × Member State, respondents per Member State × constituency."""
+    return {"cluster_by_country": cluster_by_country(initiatives, clusters), "respondents_by_country": respondents_by_country(respondents)}
+
+
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas"})
 def cluster_indicators(
     context: dg.AssetExecutionContext, paths: ProjectPaths, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """Progress indicators per cluster (A–J): recommendations covered by initiatives, initiatives,
     Member States reporting, constituency mix, gender-responsiveness, status mix, forum range."""
-    reviewed, members = paths.edition(context).reviewed(recommendations, cluster_memberships)
-    table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "cluster")
+    table = indicators_of(paths.edition(context), "cluster", forums, recommendations, cluster_memberships, respondents, initiatives)
     return dg.Output(table, metadata=frame_metadata(table[["cluster", "recommendations", "recommendations_with_initiatives", "share_covered", "initiatives", "countries_reporting"]], 10))
 
 
@@ -29,8 +40,7 @@ def subcluster_indicators(
     context: dg.AssetExecutionContext, paths: ProjectPaths, forums: pd.DataFrame, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame
 ) -> dg.Output[pd.DataFrame]:
     """The same indicators per sub-cluster."""
-    reviewed, members = paths.edition(context).reviewed(recommendations, cluster_memberships)
-    table = indicator_table(members, reviewed, forums, with_constituency(initiatives, respondents), "subcluster")
+    table = indicators_of(paths.edition(context), "subcluster", forums, recommendations, cluster_memberships, respondents, initiatives)
     return dg.Output(table, metadata=frame_metadata(table[["subcluster", "cluster", "recommendations", "recommendations_with_initiatives", "initiatives", "countries_reporting"]], 40))
 
 
@@ -38,7 +48,7 @@ def subcluster_indicators(
 def coverage(clusters: pd.DataFrame, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.Output[dict]:
     """Initiatives per cluster × Member State, and respondents per Member State × constituency
     (who answered and who did not)."""
-    matrices = {"cluster_by_country": cluster_by_country(initiatives, clusters), "respondents_by_country": respondents_by_country(respondents)}
+    matrices = coverage_of(clusters, respondents, initiatives)
     return dg.Output(
         matrices,
         metadata={

@@ -35,16 +35,21 @@ def build_date_for(edition, respondents: pd.DataFrame | None = None) -> dt.datet
     return date
 
 
+def provenance_of(paths: ProjectPaths, edition_id: str, respondents: pd.DataFrame) -> dict:
+    """The provenance record of a build of the edition (what manifest.json holds)."""
+    from pipelines.report.provenance import collect
+
+    edition = paths.edition(edition_id)
+    return collect(paths.sources, paths.templates, edition.id, build_date_for(edition, respondents).strftime("%Y-%m-%dT%H:%M:%SZ")).as_record()
+
+
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"json"})
 def build_provenance(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame) -> dg.Output[dict]:
     """What this build was made from: edition, build date (from the data), git commit, key package
     versions and the SHA-256 of every input file. Written to manifest.json and printed in the colophon."""
-    from pipelines.report.provenance import collect
     from pipelines.tables.export import write_json
 
-    edition = paths.edition(context)
-    provenance = collect(paths.sources, paths.templates, edition.id, build_date_for(edition, respondents).strftime("%Y-%m-%dT%H:%M:%SZ"))
-    record = provenance.as_record()
+    record = provenance_of(paths, context.partition_key, respondents)
     write_json(record, paths.build_dir(context) / "manifest.json")
     return dg.Output(record, metadata={"inputs": len(record["inputs"]), "fingerprint": record["fingerprint"], "commit": record["commit"]})
 
@@ -53,10 +58,9 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"})
-def report_document(
-    context: dg.AssetExecutionContext,
+def document_of(
     paths: ProjectPaths,
+    edition_id: str,
     forums: pd.DataFrame,
     forum_subthemes: pd.DataFrame,
     clusters: pd.DataFrame,
@@ -73,9 +77,9 @@ def report_document(
     coverage: dict,
     indicator_changes: dict,
     build_provenance: dict,
-) -> dg.Output[Document]:
-    """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
-    narratives rendered with their live figures."""
+) -> Document:
+    """The whole paper as a document tree for an edition, from the outputs of the stages before it:
+    parts in reading order, tables, figures and boxes numbered, narratives rendered with their live figures."""
     from pipelines.indicators.definitions import labelled
     from pipelines.report.blocks import BLOCKS
     from pipelines.report.outline import DEFAULT_OUTLINE, OUTLINE_FILE, load_outline
@@ -83,8 +87,8 @@ def report_document(
     from pipelines.report.parts.source_tables import place_tables
     from pipelines.report.slots import Slots
 
-    edition = paths.edition(context)
-    framework = paths.framework(context)
+    edition = paths.edition(edition_id)
+    framework = paths.framework(edition_id)
     edition_dir = paths.edition_sources(edition.id)
     if (edition_dir / OUTLINE_FILE).exists():
         outline = load_outline(edition_dir / OUTLINE_FILE, f"sources/editions/{edition.id}/{OUTLINE_FILE}", set(BLOCKS))
@@ -116,7 +120,33 @@ def report_document(
         data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, build_provenance, labelled(framework.vocabulary)),
         slots=slots,
     )
-    document = assemble(ctx, outline, build_date_for(edition, respondents), finishers=[fill_references])
+    return assemble(ctx, outline, build_date_for(edition, respondents), finishers=[fill_references])
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"})
+def report_document(
+    context: dg.AssetExecutionContext,
+    paths: ProjectPaths,
+    forums: pd.DataFrame,
+    forum_subthemes: pd.DataFrame,
+    clusters: pd.DataFrame,
+    subclusters: pd.DataFrame,
+    recommendations: pd.DataFrame,
+    cluster_memberships: pd.DataFrame,
+    source_tables: dict,
+    printed_vs_computed: pd.DataFrame,
+    survey_intake,
+    respondents: pd.DataFrame,
+    initiatives: pd.DataFrame,
+    cluster_indicators: pd.DataFrame,
+    subcluster_indicators: pd.DataFrame,
+    coverage: dict,
+    indicator_changes: dict,
+    build_provenance: dict,
+) -> dg.Output[Document]:
+    """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
+    narratives rendered with their live figures."""
+    document = document_of(paths, context.partition_key, forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships, source_tables, printed_vs_computed, survey_intake, respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, build_provenance)
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,

@@ -6,7 +6,10 @@ with its alt text and its data as a table (see :mod:`pipelines.report.parts.figu
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import pickle
 import re
 
 import pandas as pd
@@ -46,6 +49,26 @@ def _pyplot():
     return plt
 
 
+_DRAWN: dict[str, str] = {}
+_DRAWN_LIMIT = 256
+
+
+def _memoized(draw):
+    """Same data, same SVG: a chart already drawn in this process with the same arguments is not drawn
+    again (the live preview reassembles the document on every edit of a narrative)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        key = hashlib.sha256(pickle.dumps((draw.__name__, args, sorted(kwargs.items())), protocol=4)).hexdigest()
+        if key not in _DRAWN:
+            if len(_DRAWN) >= _DRAWN_LIMIT:
+                _DRAWN.clear()
+            _DRAWN[key] = draw(*args, **kwargs)
+        return _DRAWN[key]
+
+    return wrapper
+
+
 def _svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
@@ -57,6 +80,7 @@ def _svg(fig) -> str:
     return re.sub(r"\s+</svg>\s*$", "</svg>", text.strip())
 
 
+@_memoized
 def heatmap(matrix: pd.DataFrame, row_labels: list[str], column_labels: list[str], title: str) -> str:
     """Counts per row × column, shaded, with the count written in each cell."""
     plt = _pyplot()
@@ -81,6 +105,7 @@ def _cells(values):
             yield (i, j), int(values[i, j])
 
 
+@_memoized
 def horizontal_bars(labels: list[str], values: list[float], title: str, unit: str = "", limit: float | None = None, annotate_format: str = "{:.1f}") -> str:
     """One bar per label, its value written at the end of the bar."""
     plt = _pyplot()
@@ -103,6 +128,7 @@ def horizontal_bars(labels: list[str], values: list[float], title: str, unit: st
     return _svg(fig)
 
 
+@_memoized
 def stacked_bars(frame: pd.DataFrame, labels: list[str], series_labels: list[str], title: str) -> str:
     """One horizontal bar per row of ``frame``, stacked by its columns, with a legend."""
     plt = _pyplot()

@@ -13,18 +13,48 @@ from pipelines.survey.validate import IntakeResult
 GROUP = "survey"
 
 
+def intake_of_edition(paths: ProjectPaths, edition_id: str) -> IntakeResult:
+    """The intake of an edition's survey folder (or of the edition it takes its evidence from), checked
+    against the catalog of the evidence's framework."""
+    from pipelines.catalog.load import catalog_of_edition
+
+    edition = paths.edition(edition_id)
+    evidence = paths.edition(edition.survey_of or edition.id)
+    catalog = catalog_of_edition(paths, evidence.id)
+    return run_intake(paths.survey_dir(edition.id), paths.root, catalogue_for(evidence, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
+
+
+def initiatives_of_edition(paths: ProjectPaths, edition_id: str, intake: IntakeResult, log=None) -> pd.DataFrame:
+    """The accepted initiatives of an edition: those of its intake, or, for an edition that reads another
+    framework's survey, the ones its classification (or mapping) files under its own commitments.
+    ``log`` receives a one-line summary of such a classification."""
+    frame = intake.initiatives
+    edition = paths.edition(edition_id)
+    framework = paths.framework(edition_id)
+    if edition.survey_of and paths.framework(edition.survey_of).id != framework.id:
+        from pipelines.catalog.load import catalog_of_edition
+        from pipelines.survey.classify import classify, classify_by_mapping
+
+        evidence_framework = paths.framework(edition.survey_of).id
+        memberships = catalog_of_edition(paths, edition.id)["cluster_memberships"]
+        if edition.survey_of in framework.classifications:
+            frame = classify(frame, framework.classifications[edition.survey_of], framework.mappings.get(evidence_framework), edition.survey_of, memberships, paths.root)
+        elif evidence_framework in framework.mappings:
+            frame = classify_by_mapping(frame, framework.mappings[evidence_framework], memberships, paths.root)
+        else:
+            raise ValueError(f"{edition.id} takes its evidence from {edition.survey_of}, but framework {framework.id} neither classifies its initiatives (classifications:) nor maps to {evidence_framework} (mappings:) in its framework.yaml")
+        if log is not None:
+            log(f"{frame['uid'].nunique()} initiative(s) of {edition.survey_of} classified to {frame['recommendation_ids'].nunique()} commitment(s) of {framework.id}")
+    return frame
+
+
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas", "xlsx", "csv"})
 def survey_intake(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Output[IntakeResult]:
     """Every file of the edition's survey folder read (questionnaire workbooks, online-form exports,
     literature-review compilations) and every record validated; rejected rows kept with their reasons.
     An edition that takes its evidence from another edition's survey (``evidence.survey_of``) reads
     that folder, checked against that edition's framework: one intake, several frameworks."""
-    from pipelines.catalog.load import catalog_of_edition
-
-    edition = paths.edition(context)
-    evidence = paths.edition(edition.survey_of or edition.id)
-    catalog = catalog_of_edition(paths, evidence.id)
-    result = run_intake(paths.survey_dir(edition.id), paths.root, catalogue_for(evidence, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
+    result = intake_of_edition(paths, context.partition_key)
     for line in result.log:
         context.log.info(line)
     for line in result.structural:
@@ -86,22 +116,7 @@ def initiatives(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_i
     """The accepted initiatives: what stakeholders did, where, for which group and commitments. An
     edition that reads another framework's survey gets the initiatives its classification names,
     filed under its own commitments (one row per initiative and commitment)."""
-    frame = survey_intake.initiatives
-    edition = paths.edition(context)
-    framework = paths.framework(context)
-    if edition.survey_of and paths.framework(edition.survey_of).id != framework.id:
-        from pipelines.catalog.load import catalog_of_edition
-        from pipelines.survey.classify import classify, classify_by_mapping
-
-        evidence_framework = paths.framework(edition.survey_of).id
-        memberships = catalog_of_edition(paths, edition.id)["cluster_memberships"]
-        if edition.survey_of in framework.classifications:
-            frame = classify(frame, framework.classifications[edition.survey_of], framework.mappings.get(evidence_framework), edition.survey_of, memberships, paths.root)
-        elif evidence_framework in framework.mappings:
-            frame = classify_by_mapping(frame, framework.mappings[evidence_framework], memberships, paths.root)
-        else:
-            raise ValueError(f"{edition.id} takes its evidence from {edition.survey_of}, but framework {framework.id} neither classifies its initiatives (classifications:) nor maps to {evidence_framework} (mappings:) in its framework.yaml")
-        context.log.info(f"{frame['uid'].nunique()} initiative(s) of {edition.survey_of} classified to {frame['recommendation_ids'].nunique()} commitment(s) of {framework.id}")
+    frame = initiatives_of_edition(paths, context.partition_key, survey_intake, log=context.log.info)
     metadata = frame_metadata(frame, 20)
     if not frame.empty:
         metadata["by_country_and_cluster"] = dg.MetadataValue.md(markdown_table(_crosstab(frame, "country", "cluster"), 20))

@@ -23,6 +23,11 @@ def load_edition_tables(paths: ProjectPaths, edition_id: str) -> dict[str, Sourc
     return tables
 
 
+def printed_vs_computed_of(paths: ProjectPaths, edition_id: str, tables: dict[str, SourceTable]) -> pd.DataFrame:
+    """The totals and shares the source printed (``published.csv``) beside the computed ones."""
+    return compare_published(tables, paths.edition_sources(edition_id) / "tables" / PUBLISHED_FILE)
+
+
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pandas", "csv"})
 def source_tables(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Output[dict]:
     """Every statistical table of the edition (sources/editions/{edition}/tables/): raw values typed and
@@ -38,7 +43,7 @@ def source_tables(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.
 def printed_vs_computed(context: dg.AssetExecutionContext, paths: ProjectPaths, source_tables: dict) -> dg.Output[pd.DataFrame]:
     """Every total and share the source paper printed, beside the value the pipeline computes.
     Disagreements are reported (data-quality note, report appendix), never silently corrected."""
-    comparison = compare_published(source_tables, paths.edition_sources(context.partition_key) / "tables" / PUBLISHED_FILE)
+    comparison = printed_vs_computed_of(paths, context.partition_key, source_tables)
     differs = comparison[comparison["status"] != "agrees"]
     return dg.Output(
         comparison,
