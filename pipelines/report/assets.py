@@ -94,9 +94,6 @@ def document_of(
         outline = load_outline(edition_dir / OUTLINE_FILE, f"sources/editions/{edition.id}/{OUTLINE_FILE}", set(BLOCKS))
     else:
         outline = load_outline(paths.templates / DEFAULT_OUTLINE, f"templates/{DEFAULT_OUTLINE}", set(BLOCKS))
-    volume = plan_volume(initiatives, respondents)
-    for message in volume.messages():  # said before anything is laid out (see report_within_volume_limits)
-        context.log.warning(message)
     catalog = Catalog(forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships).for_edition(edition)
     slots = Slots.for_paper(outline.slots, list(catalog.clusters["cluster"]), list(catalog.subclusters["subcluster_id"]))
     place_tables(source_tables, slots, printed_vs_computed)
@@ -146,6 +143,9 @@ def report_document(
 ) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
+    volume = plan_volume(initiatives, respondents)
+    for message in volume.messages():  # said before anything is laid out (see report_within_volume_limits)
+        context.log.warning(message)
     document = document_of(paths, context.partition_key, forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships, source_tables, printed_vs_computed, survey_intake, respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, build_provenance)
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
