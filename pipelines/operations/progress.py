@@ -8,6 +8,7 @@ run into a log file, so that the terminal gets only what failed, where, and how 
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import TextIO
@@ -28,7 +29,9 @@ def stages_by_step(assets, checks) -> dict[str, tuple[str, str]]:
 
 
 class Progress:
-    """Shows a build's progress on ``stream``; call :meth:`on_event` with each event log entry."""
+    """Shows a build's progress on ``stream``; call :meth:`on_event` with each event log entry.
+
+    On a terminal, a background thread refreshes the live line every second (a PDF takes a while)."""
 
     def __init__(self, stream: TextIO, stages: dict[str, tuple[str, str]], live: bool | None = None):
         self.stream = stream
@@ -39,29 +42,52 @@ class Progress:
         self.steps_done = 0
         self.check_outcome: dict[str, str] = {}
         self._line_shown = False
+        self._current: tuple[str, str] | None = None  # (stage, name) of the step running now
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        if self.live:
+            threading.Thread(target=self._tick, daemon=True).start()
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def _show(self, text: str) -> None:
-        if self.live:
-            self.stream.write("\r\x1b[2K" + text[:200])
-            self._line_shown = True
-        else:
-            self.stream.write(text + "\n")
+    def _tick(self) -> None:
+        while not self._stop.wait(1.0):
+            with self._lock:
+                if self._current is not None:
+                    self._live_line()
+
+    def _live_line(self) -> None:
+        import shutil
+
+        stage, name = self._current
+        text = f"[{self.elapsed():6.1f}s] {stage}: {name} … ({self.steps_done} steps done)"
+        width = shutil.get_terminal_size((100, 24)).columns - 1  # a wrapped line could not be rewritten
+        self.stream.write("\r\x1b[2K" + text[:width])
+        self.stream.flush()
+        self._line_shown = True
+
+    def _permanent(self, text: str) -> None:
+        if self.live and self._line_shown:
+            self.stream.write("\r\x1b[2K")
+            self._line_shown = False
+        self.stream.write(text + "\n")
         self.stream.flush()
 
     def say(self, text: str) -> None:
         """A permanent line (a waiting notice, a warning) that does not disturb the live line."""
-        self.clear()
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        with self._lock:
+            self._permanent(text)
 
     def clear(self) -> None:
-        if self.live and self._line_shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self._line_shown = False
+        """Stop the live line (before the summary)."""
+        self._stop.set()
+        with self._lock:
+            self._current = None
+            if self.live and self._line_shown:
+                self.stream.write("\r\x1b[2K")
+                self.stream.flush()
+                self._line_shown = False
 
     def on_event(self, entry) -> None:
         event = entry.dagster_event
@@ -69,20 +95,21 @@ class Progress:
             return
         step = event.step_key
         stage, name = self.stages.get(step, ("build", step))
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            self.check_outcome[step] = "passed" if data.passed else f"failed ({data.severity.value})"
-        elif event.is_step_start:
-            self.step_started[step] = time.monotonic()
-            if self.live:
-                self._show(f"[{self.elapsed():6.1f}s] {stage}: {name} … ({self.steps_done} steps done)")
-        elif event.is_step_success or event.is_step_failure:
-            self.steps_done += 1
-            took = time.monotonic() - self.step_started.get(step, time.monotonic())
-            state = self.check_outcome.get(step, "done") if event.is_step_success else "FAILED"
-            if not self.live or event.is_step_failure:
-                line = f"[{self.elapsed():6.1f}s] {stage:<11} {name} {state} ({took:.1f}s)"
-                self.say(line) if self.live else self._show(line)
+        with self._lock:
+            if event.event_type_value == "ASSET_CHECK_EVALUATION":
+                data = event.event_specific_data
+                self.check_outcome[step] = "passed" if data.passed else f"failed ({data.severity.value})"
+            elif event.is_step_start:
+                self.step_started[step] = time.monotonic()
+                if self.live:
+                    self._current = (stage, name)
+                    self._live_line()
+            elif event.is_step_success or event.is_step_failure:
+                self.steps_done += 1
+                took = time.monotonic() - self.step_started.get(step, time.monotonic())
+                state = self.check_outcome.get(step, "done") if event.is_step_success else "FAILED"
+                if not self.live or event.is_step_failure:
+                    self._permanent(f"[{self.elapsed():6.1f}s] {stage:<11} {name} {state} ({took:.1f}s)")
 
 
 def write_failure_log(path: Path, run_id: str, edition: str, instance) -> None:

@@ -90,3 +90,35 @@ def test_pruning_keeps_a_build_another_process_is_writing(tmp_path):
     assert not is_running(running)  # its process is gone: an abandoned build, pruned next time
     prune(tmp_path, keep=1)
     assert not running.exists() and done.exists()
+
+
+def test_the_publishing_step_of_any_run_waits_for_the_lock(tmp_path):
+    """A run started from the UI or a sensor holds no lock while it builds, but publishes only under it."""
+    import uuid
+
+    import dagster as dg
+
+    from pipelines.operations.assets import REQUIRED_ARTEFACTS, published_report
+    from pipelines.partitions import sync_edition_partitions
+    from pipelines.settings import ProjectPaths
+    from tests.conftest import SOURCES
+
+    paths = ProjectPaths(sources_dir=str(SOURCES), outputs_dir=str(tmp_path / "outputs"))
+    edition = paths.edition_outputs("afml-13")
+    run_id = str(uuid.uuid4())
+    build = build_dir_for_run(edition, run_id)  # as the earlier steps of the run leave it
+    for name in REQUIRED_ARTEFACTS:
+        (build / name).mkdir() if "." not in name else (build / name).write_text(name)
+    job = dg.Definitions(assets=[published_report], resources={"paths": paths}).resolve_implicit_global_asset_job_def()
+    (tmp_path / "home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "home")) as instance:
+        sync_edition_partitions(instance, paths)
+        holder = hold_lock(edition, 3)
+        started = time.monotonic()
+        result = job.execute_in_process(instance=instance, partition_key="afml-13", run_id=run_id)
+        waited = time.monotonic() - started
+        messages = [e.user_message for e in instance.all_logs(run_id) if e.level >= 30]
+    holder.wait()
+    assert result.success and waited > 1
+    assert any(m.startswith("waiting for the other build of afml-13 to finish (process ") for m in messages), messages
+    assert (edition / "latest").resolve() == build.resolve()
