@@ -16,21 +16,21 @@ from pipelines.yamlfiles import Field, YamlError, YamlProblem, did_you_mean, loa
 EDITIONS_FILE = "editions.yaml"
 
 EDITION_SCHEMA = Field("mapping", required=True, keys={
-    "id": Field(required=True, example="afml-14"),
-    "framework": Field(required=True, example="afml  # a folder under sources/frameworks/"),
+    "id": Field(required=True, example="review-2024"),
+    "framework": Field(required=True, example="my-framework  # a folder under sources/frameworks/"),
     "title": Field(required=True, example="Progress of the implementation of recommendations ..."),
     "subtitle": Field(),
-    "prepared_for": Field(example="afml14"),
-    "forums_covered": Field("mapping", example="{first: afml03, last: afml13}", keys={
-        "first": Field(required=True, example="afml03"),
-        "last": Field(required=True, example="afml13"),
+    "prepared_for": Field(example="forum14"),
+    "forums_covered": Field("mapping", example="{first: forum03, last: forum13}", keys={
+        "first": Field(required=True, example="forum03"),
+        "last": Field(required=True, example="forum13"),
     }),
-    "instruments_covered": Field("mapping", example="{first: afml03, last: afml13}", keys={
-        "first": Field(required=True, example="afml03"),
-        "last": Field(required=True, example="afml13"),
+    "instruments_covered": Field("mapping", example="{first: forum03, last: forum13}", keys={
+        "first": Field(required=True, example="forum03"),
+        "last": Field(required=True, example="forum13"),
     }),
-    "evidence": Field("mapping", example="{survey_of: afml-13}", keys={
-        "survey_of": Field(example="afml-13"),
+    "evidence": Field("mapping", example="{survey_of: review-2022}", keys={
+        "survey_of": Field(example="review-2022"),
     }),
     "review_period": Field("mapping", required=True, example="{start: 2020-11-01, end: 2022-10-31}", keys={
         "start": Field("date", required=True, example="2020-11-01"),
@@ -39,7 +39,7 @@ EDITION_SCHEMA = Field("mapping", required=True, keys={
     "publication_date": Field("date", required=True, example="2022-11-10"),
     "publisher": Field(),
     "language": Field(example="en"),
-    "previous_edition": Field(nullable=True, example="afml-13"),
+    "previous_edition": Field(nullable=True, example="review-2022"),
     "rebuild_schedule": Field(example='"0 6 * * 1"'),
 })
 """One entry of ``editions.yaml``: the keys an edition may have, and those it must have."""

@@ -56,7 +56,7 @@ def test_descriptions_render_as_written_in_the_ui():
     texts |= {f"job {j.name}": j.description or "" for j in repo.get_all_jobs()}
     offending = {name: text for name, text in texts.items() if re.search(r"[<>`]", text)}
     assert offending == {}
-    assert texts["survey_intake"].startswith("Every file of sources/editions/{edition}/survey/ read")
+    assert texts["survey_intake"].startswith("Every file of the edition's survey folder read")
 
 
 def test_the_definitions_load_without_deprecation_warnings():

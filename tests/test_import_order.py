@@ -15,12 +15,12 @@ from tests.conftest import ROOT
 
 PIPELINES = ROOT / "pipelines"
 STAGES = {
-    "sourcefiles": 0, "settings": 0, "editions": 0, "frameworks": 0, "shared": 0, "formatting": 0, "metadata": 0, "partitions": 0, "__init__": 0,
+    "sourcefiles": 0, "settings": 0, "editions": 0, "frameworks": 0, "shared": 0, "formatting": 0, "metadata": 0, "partitions": 0, "yamlfiles": 0, "__init__": 0,
     "catalog": 1, "tables": 1, "survey": 1,
     "indicators": 2,
     "report": 3,
     "operations": 4,
-    "definitions": 5, "sensors": 5, "cli": 5, "__main__": 5,
+    "definitions": 5, "sensors": 5, "cli": 5, "preview": 5, "__main__": 5,
 }
 
 

@@ -35,7 +35,7 @@ def published_report(context: dg.AssetExecutionContext, config: PublishConfig, p
     """Switches outputs/{edition}/latest (and report.pdf, report.html, data/ through it) to this run's
     build in one atomic step, under the edition's build lock. A failed or killed build never gets here,
     so the last good report stays; with strict on, neither does a build with quarantined rows or failed
-    warning checks. Records the build summary on the run (tags such as afml/quarantined)."""
+    warning checks. Records the build summary on the run (tags such as the number of quarantined rows)."""
     edition = context.partition_key
     edition_dir = paths.edition_outputs(edition)
     build_dir = paths.build_dir(context)

@@ -93,7 +93,7 @@ def failure_notification(instance, run, failure_message: str = "") -> tuple[str,
     if summary.files_read is not None:  # the survey was read before the failure
         lines += ["before it failed:", *summary.lines()]
         instance.add_run_tags(run.run_id, {k: v for k, v in summary.tags().items() if run.tags.get(k) != v})
-    return f"[afml] build of {edition or run.job_name} FAILED", _run_body(run, lines)
+    return f"[AFML progress review] build of {edition or run.job_name} FAILED", _run_body(run, lines)
 
 
 def warning_notification(instance, run) -> tuple[str, str] | None:
@@ -111,7 +111,7 @@ def warning_notification(instance, run) -> tuple[str, str] | None:
     lines = ["built and published with warnings:", *summary.lines()]
     if summary.published:
         lines.append(f"published: {summary.published}")
-    return f"[afml] build of {edition} published with warnings", _run_body(run, lines)
+    return f"[AFML progress review] build of {edition} published with warnings", _run_body(run, lines)
 
 
 def _ours(run) -> bool:

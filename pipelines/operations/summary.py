@@ -3,7 +3,7 @@ evaluations in the Dagster event log), never recomputed: files read, rows accept
 unknown columns, WARN checks that failed, and where the outputs are.
 
 The command line prints it at the end of a build; the publishing step and the notification sensor
-record it on the run as tags (``afml/quarantined=3``, visible in the run list) and as metadata.
+record it on the run as tags (the project's tag prefix plus ``quarantined=3``, visible in the run list) and as metadata.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def render_html(document, templates_dir: Path, medium: str, data_links: dict | N
     in the HTML edition only."""
     import html as html_lib
 
-    env = make_environment(str(templates_dir))
+    env = report_environment(templates_dir)
     css = "\n".join((templates_dir / "report" / name).read_text(encoding="utf-8") for name in STYLESHEETS[medium])
     # The stylesheets are the project's own files, not data: mark them safe so autoescape leaves them be.
     # The fonts are embedded last, reduced to the characters the page actually uses.
@@ -71,6 +71,16 @@ def source_date_epoch(epoch: int | None):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def report_environment(templates_dir: Path):
+    """The shared Jinja environment plus the filters only the report's templates use."""
+    from pipelines.report.html_edition import nest_headings, show_facts
+
+    env = make_environment(str(templates_dir))
+    env.filters["nest_headings"] = nest_headings
+    env.filters["show_facts"] = show_facts
+    return env
 
 
 def html_edition_context(templates_dir: Path, medium: str, data_links: dict | None) -> dict:

@@ -18,10 +18,6 @@ Placeable = Table | Figure | Box
 ORDER = {"table": 0, "figure": 1, "box": 2}  # within a slot: tables, then figures, then boxes
 
 
-class PlacementError(ValueError):
-    """A placement that names no slot."""
-
-
 @dataclass(frozen=True)
 class Placed:
     """A table, figure or box and where its file says it goes."""

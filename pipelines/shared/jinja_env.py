@@ -8,7 +8,6 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pipelines import formatting
-from pipelines.report.html_edition import nest_headings, show_facts
 
 
 @functools.cache
@@ -24,6 +23,4 @@ def make_environment(templates_dir: str) -> Environment:
     )
     env.filters["number"] = formatting.number
     env.filters["percent"] = formatting.percent
-    env.filters["nest_headings"] = nest_headings
-    env.filters["show_facts"] = show_facts
     return env

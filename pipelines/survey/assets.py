@@ -52,7 +52,7 @@ def initiatives_of_edition(paths: ProjectPaths, edition_id: str, intake: IntakeR
 def survey_intake(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.Output[IntakeResult]:
     """Every file of the edition's survey folder read (questionnaire workbooks, online-form exports,
     literature-review compilations) and every record validated; rejected rows kept with their reasons.
-    An edition that takes its evidence from another edition's survey (``evidence.survey_of``) reads
+    An edition that takes its evidence from another edition's survey (evidence: survey_of in editions.yaml) reads
     that folder, checked against that edition's framework: one intake, several frameworks."""
     result = intake_of_edition(paths, context.partition_key)
     for line in result.log:

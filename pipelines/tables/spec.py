@@ -155,7 +155,7 @@ FACT = Field("mapping", keys={
     "none": Field(),
 })
 SPEC_SCHEMA = Field("mapping", required=True, keys={
-    "id": Field(required=True, example="table04_legal_cases"),
+    "id": Field(required=True, example="table04_cases"),
     "kind": Field(choices=KINDS, example="table"),
     "number": Field(),
     "title": Field(required=True, example='"Number of legal cases, 2019"'),

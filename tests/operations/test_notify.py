@@ -83,7 +83,7 @@ def test_a_failed_build_is_mailed_through_smtp(smtp_server, tmp_path, monkeypatc
             notify_failed_builds(context.for_run_failure())
     [mail] = smtp_server.received
     assert mail["from"] == "pipeline@example.org" and mail["to"] == ["editor@example.org", "lead@example.org"]
-    assert mail["message"]["Subject"] == "[afml] build of afml-13 FAILED"
+    assert mail["message"]["Subject"] == "[AFML progress review] build of afml-13 FAILED"
     body = mail["message"].get_content()
     assert f"run {run.run_id}" in body and "started by schedule" in body
     assert "failed at render_pdf: the PDF renderer ran out of memory" in body and "last good report stays published" in body
@@ -111,6 +111,6 @@ def test_a_build_with_warnings_goes_to_the_log_file_by_default(afml13_build, mon
     with dg.build_run_status_sensor_context(sensor_name="notify_builds_with_warnings", dagster_event=event, dagster_instance=instance, dagster_run=run, resources={"notifications": NotificationChannel()}) as context:
         notify_builds_with_warnings(context)
     added = log.read_text(encoding="utf-8")[len(before) :]
-    assert added.splitlines()[0].endswith("[afml] build of afml-13 published with warnings")
+    assert added.splitlines()[0].endswith("[AFML progress review] build of afml-13 published with warnings")
     assert "printed_values_agree (printed_vs_computed): 8 printed value(s) differ from the computed ones" in added
     assert "quarantined: 0 rows" in added and "published: outputs/afml-13/latest" in added
