@@ -61,13 +61,13 @@ def test_two_builds_started_at_once_run_one_after_the_other(tmp_path):
     assert ("report", "report_pdf") in progress and progress[-1] == ("publishing", "published_report")
     assert ("checks", "printed_values_agree") in progress
     summary = out[out.index("built afml-13") :]
-    assert "survey files read: 10; records read: 400" in summary
-    assert "accepted: 31 respondents, 369 initiatives; quarantined: 0 rows" in summary
+    assert "survey files read: 10; records read: 420" in summary
+    assert "accepted: 31 respondents, 389 initiatives; quarantined: 0 rows" in summary
     assert "printed_values_agree" in summary and f"{outputs / 'afml-13' / 'report.pdf'}" in summary
 
 
 def test_a_failing_build_ends_with_a_few_lines_and_a_log(tmp_path, sources_copy):
-    narrative = sources_copy / "editions" / "afml-13" / "narrative" / "cluster-A.md"
+    narrative = sources_copy / "editions" / "afml-13" / "narrative" / "group-A.md"
     narrative.write_text(narrative.read_text(encoding="utf-8") + "\n{{ 1 / 0 }}\n", encoding="utf-8")
     outputs = tmp_path / "outputs"
     out = subprocess.run([*BUILD, "--sources", str(sources_copy), "--outputs", str(outputs)], cwd=ROOT, env=cli_env(tmp_path), capture_output=True, text=True, timeout=600)
@@ -78,7 +78,7 @@ def test_a_failing_build_ends_with_a_few_lines_and_a_log(tmp_path, sources_copy)
     assert "report_document" in out.stderr and "Traceback" not in out.stderr
     log = re.search(r"full details: (\S+);", out.stderr).group(1)
     text = (ROOT / log if not os.path.isabs(log) else __import__("pathlib").Path(log)).read_text(encoding="utf-8")
-    assert "Stack Trace" in text and "cluster-A.md" in text and "report_document" in text
+    assert "Stack Trace" in text and "group-A.md" in text and "report_document" in text
     assert not (outputs / "afml-13" / "latest").exists()
 
 
@@ -102,7 +102,7 @@ def test_the_build_summary_is_recorded_on_the_run(afml13_build):
     run = afml13_build.instance.get_run_by_id(afml13_build.result.run_id)
     assert run.job_name == "build_edition"  # the job the UI, the sensors and the schedules run
     assert {k: v for k, v in run.tags.items() if k in ("afml/files", "afml/accepted", "afml/quarantined", "afml/warnings")} == {
-        "afml/files": "10", "afml/accepted": "400", "afml/quarantined": "0", "afml/warnings": "1"
+        "afml/files": "10", "afml/accepted": "420", "afml/quarantined": "0", "afml/warnings": "1"
     }
     [published] = [e for e in afml13_build.result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("published_report")]
     metadata = published.materialization.metadata
