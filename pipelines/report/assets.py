@@ -164,6 +164,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
         metadata={
             "path": dg.MetadataValue.path(str(target.relative_to(paths.outputs.parent))),
             "pages": result.pages,
+            "underfilled_pages": dg.MetadataValue.json([{"page": f.number, "fill": f.fill} for f in result.underfilled]),
             "size_bytes": len(data),
             "sha256": sha256_of(data),
         }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
@@ -66,6 +66,12 @@ def capture_weasyprint_warnings():
 class PdfResult:
     pages: int
     warnings: list[str]
+    fills: list = field(default_factory=list)  # pipelines.report.pagefill.PageFill, one per page
+
+    @property
+    def underfilled(self) -> list:
+        """The pages under the fill threshold that do not end a chapter, part or appendix."""
+        return [fill for fill in self.fills if fill.underfilled]
 
 
 def write_pdf(
@@ -84,6 +90,7 @@ def write_pdf(
     from weasyprint.text.fonts import FontConfiguration
 
     from pipelines.report.fetcher import make_url_fetcher
+    from pipelines.report.pagefill import page_fills
 
     fetcher = make_url_fetcher(allowed_roots)
     font_config = FontConfiguration()
@@ -97,4 +104,4 @@ def write_pdf(
             uncompressed_pdf=False,
             custom_metadata=False,
         )
-    return PdfResult(pages=len(document.pages), warnings=captured.messages)
+    return PdfResult(pages=len(document.pages), warnings=captured.messages, fills=page_fills(document))
