@@ -2,6 +2,7 @@
 
 
 import datetime as dt
+import functools
 import hashlib
 
 import dagster as dg
@@ -12,7 +13,7 @@ from pipelines.report.assemble import AssemblyContext, assemble
 from pipelines.report.facts import catalog_facts, edition_facts, evidence_facts, framework_facts, table_facts
 from pipelines.report.model import Catalog, Document, ReportData
 from pipelines.report.parts.evidence import survey_facts
-from pipelines.report.parts.references import fill_references
+from pipelines.report.parts.references import REFERENCES_FILE, fill_references, load_references
 from pipelines.report.render import render_html, write_pdf
 from pipelines.settings import ProjectPaths
 
@@ -108,7 +109,8 @@ def report_document(
         data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, build_provenance, labelled(framework.vocabulary)),
         slots=slots,
     )
-    document = assemble(ctx, outline, build_date_for(edition, respondents), finishers=[fill_references])
+    references = load_references(edition_dir / REFERENCES_FILE, f"sources/editions/{edition.id}/{REFERENCES_FILE}")
+    document = assemble(ctx, outline, build_date_for(edition, respondents), finishers=[functools.partial(fill_references, references=references)])
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,
@@ -153,7 +155,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
         partial,
         base_dir=build_dir,
         allowed_roots=[paths.templates, build_dir],
-        attachments=sorted((build_dir / "data" / "tables").glob("*.csv")),
+        attachments=[build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))],
         build_date=report_document.build_date,
     )
     if result.warnings:

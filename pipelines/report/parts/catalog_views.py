@@ -56,13 +56,7 @@ def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame, framework, capti
         caption=caption or f"Themes of the {words.Instruments}",
         columns=[framework.short_name, "Theme and sub-themes", "Venue", "Date"],
         rows=rows,
-        source=f"{framework.short_name} outcome documents, as compiled in the catalog ({_source_file(framework)}).",
+        source=f"{framework.short_name} outcome documents.",
         css_class="themes",
     )
 
-
-def _source_file(framework) -> str:
-    """Where the instruments table comes from, as a path under sources/."""
-    source = framework.tables.get("instruments")
-    parts = source.file.parts if source else ()
-    return "/".join(parts[parts.index("sources"):]) if "sources" in parts else (source.file.name if source else "framework.yaml")
