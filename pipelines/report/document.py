@@ -234,23 +234,39 @@ class Numbering:
     figures: list[Figure] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     by_key: dict[str, Table | Figure | Box] = field(default_factory=dict)
+    _reserved: dict = field(default_factory=dict)  # numbers the sources declared, per kind
+    _counters: dict = field(default_factory=dict)
 
     def assign(self, sections: list[Section]) -> None:
+        """Floats whose source declared a number keep it (the paper and the exported data then agree);
+        the others take the free numbers in reading order."""
+        self._reserved = {
+            kind: {b.number for top in sections if "appendix" not in top.css_class.split() for s in top.walk() for b in s.blocks if isinstance(b, kind) and b.number}
+            for kind in (Table, Figure)
+        }
+        self._counters = {Table: 0, Figure: 0}
         for top in sections:
             appendix = top.css_class == "appendix"
             for section in top.walk():
                 for block in section.blocks:
                     self._number(block, appendix_number=top.number.removeprefix("Appendix ").strip() if appendix else "")
 
+    def _next(self, kind) -> str:
+        """The next number of ``kind`` in reading order that no source declared."""
+        while True:
+            self._counters[kind] += 1
+            if str(self._counters[kind]) not in self._reserved[kind]:
+                return str(self._counters[kind])
+
     def _number(self, block: Block, appendix_number: str) -> None:
         if isinstance(block, Table):
             if not block.numbered:
                 return
             if not block.number:
-                block.number = str(len(self.tables) + 1) if not appendix_number else f"{appendix_number}.{sum(1 for t in self.tables if t.number.startswith(appendix_number + '.')) + 1}"
+                block.number = self._next(Table) if not appendix_number else f"{appendix_number}.{sum(1 for t in self.tables if t.number.startswith(appendix_number + '.')) + 1}"
             self.tables.append(block)
         elif isinstance(block, Figure):
-            block.number = str(len(self.figures) + 1)
+            block.number = block.number or self._next(Figure)
             self.figures.append(block)
             if block.data is not None:
                 block.data.number = f"{block.number} (data)"

@@ -143,6 +143,13 @@ def ratification_cell(record) -> str:
 LAYOUTS = {"rows": _rows_layout, "transposed": _transposed_layout, "grouped_list": _grouped_list_layout, "pivot": _pivot_layout}
 
 
+def declared_number(table: SourceTable) -> str:
+    """The number the source gave the table or figure ("4"), which the paper and the exports keep;
+    "" when it has none (or an appendix number, which the paper's appendix numbering gives)."""
+    number = str(table.spec.number or "")
+    return number if number.isdigit() else ""
+
+
 def _table(table: SourceTable, columns, rows, numeric, totals, groups, markers) -> Table:
     spec = table.spec
     notes = list(spec.display.get("notes", []))
@@ -158,6 +165,7 @@ def _table(table: SourceTable, columns, rows, numeric, totals, groups, markers) 
         notes=notes,
         legend=legend,
         source=spec.source,
+        number=declared_number(table),
         nowrap_columns={i for i, c in enumerate(columns) if c in {_headers(table, [n])[0] for n in spec.display.get("nowrap", [])}},
         css_class=f"source-table layout-{spec.display.get('layout', 'rows')} {spec.display.get('css_class', '')}".strip(),
     )
@@ -267,6 +275,7 @@ def present_figure(table: SourceTable) -> Figure:
     headers = spec.get("headers", [spec["label"], spec["value"]])
     data = Table(key=f"{table.spec.id}-data", caption=spec.get("data_caption", spec["caption"]), columns=list(headers), rows=[[Cell(c, header=True), Cell(formatting.number(v), numeric=True)] for c, v in zip(labels, numbers)], numeric_columns={1})
     return Figure(
+        number=declared_number(table),
         key=table.spec.id,
         caption=spec["caption"],
         svg=Markup(svg),
