@@ -74,3 +74,27 @@ def test_appendix_ii_links_each_covered_recommendation_to_its_initiatives(afml13
     assert html.count('class="rec-covered"') >= len(covered)
     first = covered.iloc[0]
     assert f">{first['initiatives'].split()[0]}</a>" in html
+
+
+def test_the_colophon_fits_on_one_page_and_the_manifest_is_attached(afml13_build):
+    reader = PdfReader(afml13_build.edition_dir / "report.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    starts = [i for i, text in enumerate(pages) if "\nColophon\n" in f"\n{text}\n" and "This paper was generated" in text]
+    assert starts == [len(pages) - 1]
+    assert "manifest.json" in reader.attachments
+
+
+def test_source_tables_keep_the_number_their_source_gave_them(afml13_build):
+    """The paper's Table 4 is the source's Table 4, as its exported metadata says."""
+    import json
+    import re
+
+    html = (afml13_build.edition_dir / "report.html").read_text(encoding="utf-8")
+    captions = dict(re.findall(r'id="table-(\d+)">\s*<figcaption><span class="float-label">Table \d+\.</span> ([^<]*)</figcaption>', html))
+    checked = 0
+    for path in sorted((afml13_build.edition_dir / "data" / "tables").glob("*.json")):
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        if meta.get("kind") == "table" and str(meta.get("number", "")).isdigit():
+            assert captions.get(str(meta["number"])) == meta["title"], path.name
+            checked += 1
+    assert checked >= 8
