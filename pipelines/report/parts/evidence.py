@@ -215,7 +215,9 @@ def cluster_key_figures(row: dict, words, several_instruments: bool = True) -> K
 ASEAN_LEVEL = "ASEAN level"  # the heading of regional initiatives, after the Member States
 
 
-def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, labels: dict[str, str]) -> list[InitiativeEntry]:
+def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, labels: dict[str, str], commitments: str) -> list[InitiativeEntry]:
+    """The compiled entries; ``labels`` name the commitments an initiative names ("4th AFML No. 17"),
+    ``commitments`` is the framework's word for them."""
     entries = []
     for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
         years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
@@ -223,7 +225,7 @@ def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, labels: dic
         meta = ", ".join(filter(None, [actor, years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
         anchor = initiative_anchor(r._asdict()) + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")
         named = ", ".join(labels.get(rec_id, rec_id) for rec_id in r.recommendation_ids.split())
-        named = f"{labels.get('', 'Commitments')}: {named}" if named else ""
+        named = f"{commitments}: {named}" if named else ""
         entries.append(InitiativeEntry(reader_id=reader_id(r._asdict()), title=r.title.rstrip("."), description=r.description, reporter=names.get(r.respondent_id, ""), meta=f"({meta})" if meta else "", anchor=anchor, recommendations=named))
         listed.add(r.uid)
     return entries
@@ -239,16 +241,16 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, lis
     ``listed`` holds the initiatives already compiled elsewhere in the paper (one serving several
     commitments): a repeat gets its own anchor."""
     listed = set() if listed is None else listed
-    labels = {"": words.Commitments} | (labels or {})
+    labels = labels or {}
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
     countries = []
     for code in ASEAN_MEMBER_STATES:
         part = initiatives[initiatives["country"] == code]
         if not part.empty:
-            countries.append(CountryInitiatives(country_name(code), _entries(part, names, listed, labels)))
+            countries.append(CountryInitiatives(country_name(code), _entries(part, names, listed, labels, words.Commitments)))
     regional = initiatives[initiatives["scope"] == REGIONAL] if "scope" in initiatives else initiatives.iloc[0:0]
     if not regional.empty:
-        countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed, labels)))
+        countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed, labels, words.Commitments)))
     return InitiativeCompilation(countries, empty_message=f"No initiative was reported for this {words.subgroup} in the review period.")
 
 
