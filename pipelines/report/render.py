@@ -62,6 +62,23 @@ def capture_weasyprint_warnings():
         logger.removeHandler(handler)
 
 
+BODY_PAGE = "body-start"  # the named page (print.css) where the body's page numbers start at 1
+
+
+def page_labels(document):
+    """A WeasyPrint ``finisher`` giving the PDF the page numbers the pages print, so that a viewer
+    shows them too: roman for the front matter, arabic from 1 for the body."""
+    import pydyf
+
+    start = next((i for i, page in enumerate(document.pages) if page._page_box.page_type.name == BODY_PAGE), None)
+
+    def finish(_document, pdf) -> None:
+        if start:
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/r"}), start, pydyf.Dictionary({"S": "/D"})])})
+
+    return finish
+
+
 @dataclass
 class PdfResult:
     pages: int
@@ -103,5 +120,6 @@ def write_pdf(
             attachments=files,
             uncompressed_pdf=False,
             custom_metadata=False,
+            finisher=page_labels(document),
         )
     return PdfResult(pages=len(document.pages), warnings=captured.messages, fills=page_fills(document))

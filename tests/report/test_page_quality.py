@@ -54,6 +54,8 @@ def test_body_pages_are_numbered_from_one_and_the_contents_agree(afml13_build):
     intro = next(i for i, t in enumerate(texts) if "1 Introduction" in t and i > texts.index(contents))
     assert texts[intro].strip().splitlines()[-1].strip() == "1" or texts[intro].rstrip().endswith("1")
     assert any(line.rstrip().endswith(" 1") for line in contents.splitlines() if "Introduction" in line)
+    labels = reader.page_labels  # what a PDF viewer shows: the printed numbers
+    assert labels[1] == "ii" and labels[intro] == "1" and labels[intro + 1] == "2"
 
 
 def test_the_recommendation_coverage_export_matches_the_indicators(afml13_build):
