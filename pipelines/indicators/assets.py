@@ -81,12 +81,13 @@ def indicator_changes(
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "json"})
-def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cluster_indicators: pd.DataFrame, subcluster_indicators: pd.DataFrame, coverage: dict) -> dg.MaterializeResult:
+def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cluster_indicators: pd.DataFrame, subcluster_indicators: pd.DataFrame, coverage: dict, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
     """data/cluster_indicators.csv, data/subcluster_indicators.csv (wide), data/indicators_long.csv (one row
     per group and indicator, with its unit), data/indicators.json and the coverage
     matrices, with the indicator definitions, in the build folder."""
     from pipelines.indicators.definitions import labelled
     from pipelines.indicators.long_form import indicators_long
+    from pipelines.indicators.compute import recommendation_coverage
     from pipelines.tables.export import write_csv, write_json
 
     data = paths.build_dir(context) / "data"
@@ -95,6 +96,8 @@ def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cl
     write_csv(indicators_long(cluster_indicators, subcluster_indicators, labelled(paths.framework(context).vocabulary)), data / "indicators_long.csv")
     write_csv(coverage["cluster_by_country"].reset_index(), data / "initiatives_by_cluster_and_country.csv")
     write_csv(coverage["respondents_by_country"].reset_index(), data / "respondents_by_country_and_constituency.csv")
+    _, members = paths.edition(context).reviewed(recommendations, cluster_memberships)
+    write_csv(recommendation_coverage(members, initiatives), data / "recommendation_coverage.csv")
     definitions = [{"name": i.name, "label": i.label, "description": i.description, "kind": i.kind} for i in labelled(paths.framework(context).vocabulary)]
     records = lambda frame: json.loads(frame.to_json(orient="records"))  # noqa: E731
     write_json({"edition": context.partition_key, "definitions": definitions, "clusters": records(cluster_indicators), "subclusters": records(subcluster_indicators)}, data / "indicators.json")

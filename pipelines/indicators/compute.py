@@ -28,6 +28,27 @@ def covered_recommendations(initiatives: pd.DataFrame) -> set[str]:
     return set(ids.str.split().explode().unique())
 
 
+def reader_id(initiative) -> str:
+    """How the paper and the exports name an initiative: its id in the literature review ("LR-048"),
+    or the respondent and the number of the questionnaire row ("IDN-MOM-1"); never a file name."""
+    respondent, number = initiative["respondent_id"], initiative["initiative_id"]
+    return f"{respondent}-{number}" if respondent else number
+
+
+def recommendation_coverage(memberships: pd.DataFrame, initiatives: pd.DataFrame) -> pd.DataFrame:
+    """One row per recommendation of the edition: its cluster(s), whether an initiative names it, and
+    which (by reader id, in reading order). What the coverage indicators count, recommendation by recommendation."""
+    named: dict[str, list[str]] = {}
+    for record in initiatives.drop_duplicates("uid").to_dict("records"):
+        for rec_id in record["recommendation_ids"].split():
+            named.setdefault(rec_id, []).append(reader_id(record))
+    rows = []
+    for rec_id, part in memberships.groupby("recommendation_id", sort=False):
+        ids = sorted(set(named.get(rec_id, [])))
+        rows.append({"recommendation_id": rec_id, "clusters": " ".join(dict.fromkeys(part["cluster"])), "covered": "yes" if ids else "no", "initiatives": " ".join(ids)})
+    return pd.DataFrame(rows, columns=["recommendation_id", "clusters", "covered", "initiatives"])
+
+
 def indicator_table(memberships: pd.DataFrame, recommendations: pd.DataFrame, forums: pd.DataFrame, initiatives: pd.DataFrame, level: str) -> pd.DataFrame:
     """One row per cluster (``level="cluster"``) or sub-cluster (``"subcluster"``), one column per indicator."""
     key_m = "cluster" if level == "cluster" else "subcluster_id"

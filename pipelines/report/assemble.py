@@ -130,10 +130,22 @@ def build_sections(ctx: AssemblyContext, outline) -> tuple[list[Section], list[S
     return front, body
 
 
+def short_title(ctx: AssemblyContext) -> str:
+    """The running head: the paper's short title in the reader's words, never an id —
+    "Progress in implementing the 3rd–12th AFML recommendations"."""
+    catalog = ctx.facts.get("catalog")
+    first, last = (getattr(catalog, "first_forum", ""), getattr(catalog, "last_forum", "")) if catalog is not None else ("", "")
+    span = f"{first}–{last} " if first and last and first != last else (f"{first} " if first else "")
+    return f"Progress in implementing the {span}{ctx.framework.short_name} {ctx.words.commitments}"
+
+
 def assemble(ctx: AssemblyContext, outline, build_date: dt.datetime, finishers=()) -> Document:
     """Build the document from the outline; ``finishers`` then run over the numbered body (e.g. to
     gather the sources cited)."""
     front, body = build_sections(ctx, outline)
+    first = next((s for s in body if "front" not in s.css_class.split()), None)
+    if first is not None:  # the body's page numbers start at 1 here; the front matter's are roman
+        first.css_class = f"{first.css_class} body-start".strip()
     problems: list = list(getattr(ctx.slots, "problems", []))  # placements that name no slot
     numbering = Numbering()
     numbering.assign(body)
@@ -145,7 +157,7 @@ def assemble(ctx: AssemblyContext, outline, build_date: dt.datetime, finishers=(
         edition_id=edition.id,
         title=edition.title,
         subtitle=edition.subtitle,
-        short_title=f"{ctx.framework.short_name} progress review ({edition.id})",
+        short_title=short_title(ctx),
         publisher=edition.publisher,
         language=edition.language,
         build_date=build_date,

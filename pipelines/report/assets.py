@@ -2,6 +2,7 @@
 
 
 import datetime as dt
+import functools
 import hashlib
 
 import dagster as dg
@@ -12,7 +13,7 @@ from pipelines.report.assemble import AssemblyContext, assemble
 from pipelines.report.facts import catalog_facts, edition_facts, evidence_facts, framework_facts, table_facts
 from pipelines.report.model import Catalog, Document, ReportData
 from pipelines.report.parts.evidence import survey_facts
-from pipelines.report.parts.references import fill_references
+from pipelines.report.parts.references import REFERENCES_FILE, fill_references, load_references
 from pipelines.metadata import markdown_table
 from pipelines.report.parts.evidence import unprintable_values
 from pipelines.report.html_edition import data_links
@@ -117,7 +118,8 @@ def document_of(
         data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, build_provenance, labelled(framework.vocabulary)),
         slots=slots,
     )
-    return assemble(ctx, outline, build_date_for(edition, respondents), finishers=[fill_references])
+    references = load_references(edition_dir / REFERENCES_FILE, f"sources/editions/{edition.id}/{REFERENCES_FILE}")
+    return assemble(ctx, outline, build_date_for(edition, respondents), finishers=[functools.partial(fill_references, references=references)])
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"})
@@ -193,7 +195,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
         partial,
         base_dir=build_dir,
         allowed_roots=[paths.templates, build_dir],
-        attachments=sorted((build_dir / "data" / "tables").glob("*.csv")),
+        attachments=[build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))],
         build_date=report_document.build_date,
     )
     if result.warnings:
@@ -206,6 +208,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_ht
         metadata={
             "path": dg.MetadataValue.path(str(target.relative_to(paths.outputs.parent))),
             "pages": result.pages,
+            "underfilled_pages": dg.MetadataValue.json([{"page": f.number, "fill": f.fill} for f in result.underfilled]),
             "size_bytes": len(data),
             "sha256": sha256_of(data),
             "missing_glyphs": " ".join(f"U+{ord(c):04X}" for c in result.missing_glyphs) or "none",

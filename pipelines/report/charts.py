@@ -109,7 +109,7 @@ def _cells(values):
 def horizontal_bars(labels: list[str], values: list[float], title: str, unit: str = "", limit: float | None = None, annotate_format: str = "{:.1f}") -> str:
     """One bar per label, its value written at the end of the bar."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(labels) + 1.0))
+    fig, ax = plt.subplots(figsize=(7.2, 0.24 * len(labels) + 0.9))
     positions = list(range(len(labels)))[::-1]
     ax.barh(positions, values, color=ACCENT, height=0.6)
     ax.set_yticks(positions, labels)

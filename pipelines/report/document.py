@@ -12,6 +12,13 @@ from typing import Literal
 from markupsafe import Markup
 
 
+def readable_anchor(kind: str, number: str, key: str) -> str:
+    """An anchor a reader can read in a link: ``table-3``, ``figure-12``, ``table-iii-1`` once
+    numbered; the key (hyphenated) before."""
+    text = number or key
+    return f"{kind}-" + "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
 @dataclass
 class Cell:
     text: str
@@ -31,6 +38,7 @@ class Table:
     numeric_columns: set[int] = field(default_factory=set)
     total_rows: set[int] = field(default_factory=set)
     group_rows: set[int] = field(default_factory=set)
+    nowrap_columns: set[int] = field(default_factory=set)  # columns kept on one line (dates)
     notes: list[str] = field(default_factory=list)
     legend: str = ""
     source: str = ""
@@ -41,12 +49,13 @@ class Table:
 
     @property
     def anchor(self) -> str:
-        return f"table-{self.key}"
+        return readable_anchor("table", self.number, self.key)
 
     @property
     def keep_together(self) -> bool:
-        """A short table is not split across pages (a long one splits, repeating its header)."""
-        return len(self.rows) <= 15
+        """A short table is not split across pages (a long one splits between rows, repeating its
+        header); a table is short when it has few rows and little text (a table of long texts may split)."""
+        return len(self.rows) <= 15 and sum(len(cell.text) for row in self.rows for cell in row) <= 1200
 
     @property
     def label(self) -> str:
@@ -69,7 +78,7 @@ class Figure:
 
     @property
     def anchor(self) -> str:
-        return f"figure-{self.key}"
+        return readable_anchor("figure", self.number, self.key)
 
     @property
     def image_uri(self) -> str:
@@ -97,7 +106,7 @@ class Box:
 
     @property
     def anchor(self) -> str:
-        return f"box-{self.key}"
+        return readable_anchor("box", self.number, self.key)
 
     @property
     def label(self) -> str:
@@ -123,11 +132,18 @@ class RecommendationItem:
     covered: bool | None = None
     anchor: str = ""  # set on the full listing (Appendix II); the first listing of an id owns rec-<id>
     instrument: str = ""  # how the paper names its instrument, e.g. "3rd AFML"
+    covered_by: list[tuple[str, str]] = field(default_factory=list)  # (initiative id, its anchor in the compilation)
 
     @property
     def label(self) -> str:
         """``3rd AFML, No. 5``."""
         return f"{self.instrument}, No. {self.number}"
+
+    @property
+    def text_parts(self) -> tuple[str, list[str]]:
+        """The text as its lead and its bulleted points ("... as follows: • a; • b"), for a list."""
+        lead, *points = [part.strip() for part in self.text.split("•")]
+        return lead, [p for p in points if p]
 
     @property
     def chip(self) -> str:
@@ -147,12 +163,14 @@ class RecommendationList:
 
 @dataclass
 class InitiativeEntry:
+    reader_id: str  # the initiative's id as the paper shows it ("LR-048"), also in the exports
     title: str
     description: str
     reporter: str
     meta: str
     anchor: str
     facets: dict[str, str] = field(default_factory=dict)  # facet -> value, for the HTML edition's filters
+    recommendations: str = ""  # the commitments it names, as the paper labels them ("4th AFML No. 17")
 
 
 @dataclass
@@ -217,23 +235,39 @@ class Numbering:
     figures: list[Figure] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     by_key: dict[str, Table | Figure | Box] = field(default_factory=dict)
+    _reserved: dict = field(default_factory=dict)  # numbers the sources declared, per kind
+    _counters: dict = field(default_factory=dict)
 
     def assign(self, sections: list[Section]) -> None:
+        """Floats whose source declared a number keep it (the paper and the exported data then agree);
+        the others take the free numbers in reading order."""
+        self._reserved = {
+            kind: {b.number for top in sections if "appendix" not in top.css_class.split() for s in top.walk() for b in s.blocks if isinstance(b, kind) and b.number}
+            for kind in (Table, Figure)
+        }
+        self._counters = {Table: 0, Figure: 0}
         for top in sections:
             appendix = top.css_class == "appendix"
             for section in top.walk():
                 for block in section.blocks:
                     self._number(block, appendix_number=top.number.removeprefix("Appendix ").strip() if appendix else "")
 
+    def _next(self, kind) -> str:
+        """The next number of ``kind`` in reading order that no source declared."""
+        while True:
+            self._counters[kind] += 1
+            if str(self._counters[kind]) not in self._reserved[kind]:
+                return str(self._counters[kind])
+
     def _number(self, block: Block, appendix_number: str) -> None:
         if isinstance(block, Table):
             if not block.numbered:
                 return
             if not block.number:
-                block.number = str(len(self.tables) + 1) if not appendix_number else f"{appendix_number}.{sum(1 for t in self.tables if t.number.startswith(appendix_number + '.')) + 1}"
+                block.number = self._next(Table) if not appendix_number else f"{appendix_number}.{sum(1 for t in self.tables if t.number.startswith(appendix_number + '.')) + 1}"
             self.tables.append(block)
         elif isinstance(block, Figure):
-            block.number = str(len(self.figures) + 1)
+            block.number = block.number or self._next(Figure)
             self.figures.append(block)
             if block.data is not None:
                 block.data.number = f"{block.number} (data)"

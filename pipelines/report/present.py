@@ -124,7 +124,11 @@ def _pivot_layout(table: SourceTable) -> Table:
         shown = part.apply(ratification_cell, axis=1) if value == "ratification" else part[value]
         cells = dict(zip(part[columns_by], shown))
         rows.append([Cell(str(key), header=True)] + [Cell(cells.get(c, ""), numeric=True) for c in column_keys])
-    return _table(table, [spec.get("row_header", "")] + column_labels, rows, set(range(1, len(column_keys) + 1)), set(), set(), [])
+    shown = _table(table, [spec.get("row_header", "")] + column_labels, rows, set(range(1, len(column_keys) + 1)), set(), set(), [])
+    if spec.get("index_key"):  # the key to the row codes: "C.19: ILO Equality of Treatment ... Convention"
+        names = dict(zip(frame[index], frame[spec["index_key"]]))
+        shown.notes.insert(0, "; ".join(f"{code}: {name}" for code, name in names.items()) + ".")
+    return shown
 
 
 QUALIFIERS = {"acceded": " (a)", "signed": " (s)", "denounced": " (d)", "ratified": ""}
@@ -139,6 +143,13 @@ def ratification_cell(record) -> str:
 
 LAYOUTS = {"rows": _rows_layout, "transposed": _transposed_layout, "grouped_list": _grouped_list_layout, "pivot": _pivot_layout}
 assert tuple(LAYOUTS) == DISPLAY_LAYOUTS, "tables.spec.DISPLAY_LAYOUTS names the layouts declared here"
+
+
+def declared_number(table: SourceTable) -> str:
+    """The number the source gave the table or figure ("4"), which the paper and the exports keep;
+    "" when it has none (or an appendix number, which the paper's appendix numbering gives)."""
+    number = str(table.spec.number or "")
+    return number if number.isdigit() else ""
 
 
 def _table(table: SourceTable, columns, rows, numeric, totals, groups, markers) -> Table:
@@ -156,6 +167,8 @@ def _table(table: SourceTable, columns, rows, numeric, totals, groups, markers) 
         notes=notes,
         legend=legend,
         source=spec.source,
+        number=declared_number(table),
+        nowrap_columns={i for i, c in enumerate(columns) if c in {_headers(table, [n])[0] for n in spec.display.get("nowrap", [])}},
         css_class=f"source-table layout-{spec.display.get('layout', 'rows')} {spec.display.get('css_class', '')}".strip(),
     )
 
@@ -173,10 +186,48 @@ def _column_label(display: dict, column: str) -> str:
     """A shown column's header for a note; a header used twice (e.g. two "Women (%)") is told apart
     by the column before it ("individuals reached, women (%)")."""
     headers, columns = display.get("headers", {}), list(display.get("columns", []))
-    label = headers.get(column, column)
+    label = headers.get(column) or column.replace("_pct_total", " (%) of the total").replace("_pct", " (%)").replace("_", " ")
     if column in columns and [headers.get(c, c) for c in columns].count(label) > 1 and columns.index(column) > 0:
         label = f"{headers.get(columns[columns.index(column) - 1], '')}, {label}"
     return label.lower()
+
+
+def printed_labels(table: SourceTable, row: str, column: str) -> tuple[str, str]:
+    """How the paper names a row and a column of a source table (its row label and its column header
+    as printed), for a value identified by its row key and column name."""
+    display = table.spec.display
+    label_column = display.get("row_label", table.spec.key)
+    shown_as = {derived: shown for shown, derived in display.get("total_columns", {}).items()}
+    labels = table.rows.loc[table.rows[ROW_KEY] == row, label_column] if label_column in table.rows.columns else pd.Series(dtype=object)
+    group, _, part = row.partition(":")
+    if not labels.empty:
+        row_label = str(labels.iloc[0])
+    elif group == "total":
+        named = display.get("group_labels", {}).get(part, "")
+        row_label = f"Total ({named})" if named else "Total"
+    else:
+        row_label = row.replace("_", " ")
+    return row_label, _column_label(display, shown_as.get(column, column))
+
+
+def in_words(text: str, table: SourceTable) -> str:
+    """A note about a source table with its codes in the reader's words: a column by its printed header
+    (lower case), a block by its label, a Member State by its name, any other code without underscores."""
+    import re
+
+    from pipelines.shared.region import ASEAN_MEMBER_STATES
+
+    display = table.spec.display
+    names = {c.name: _column_label(display, c.name) for c in table.spec.columns}
+    names |= {key: str(label) for key, label in display.get("group_labels", {}).items()}
+
+    def word(match: re.Match) -> str:
+        code = match.group(0)
+        if code.isupper():
+            return ASEAN_MEMBER_STATES.get(code, code)
+        return names.get(code) or _column_label(display, code)
+
+    return re.sub(r"\b(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z]{3})\b", word, text)
 
 
 def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
@@ -190,8 +241,6 @@ def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
         return table
     frames = {"rows": table.rows.copy()} | {name: frame.copy() for name, frame in table.summaries.items()}
     display = table.spec.display
-    label_column = display.get("row_label", table.spec.key)
-    shown_as = {derived: shown for shown, derived in display.get("total_columns", {}).items()}
     notes = []
     for item in differs.itertuples(index=False):
         printed = _printed_number(item.printed)
@@ -200,9 +249,7 @@ def keep_printed(table: SourceTable, comparison: pd.DataFrame) -> SourceTable:
                 where = frame[ROW_KEY] == item.row
                 frame[item.column] = frame[item.column].astype(object)
                 frame.loc[where, item.column] = printed
-                labels = table.rows.loc[table.rows[ROW_KEY] == item.row, label_column] if label_column in table.rows.columns else pd.Series(dtype=object)
-                row_label = str(labels.iloc[0]) if not labels.empty else ("Total" if item.row.startswith("total") else item.row)
-                column_label = _column_label(display, shown_as.get(item.column, item.column))
+                row_label, column_label = printed_labels(table, item.row, item.column)
                 notes.append(f"{row_label}, {column_label}: as printed in the source; the values it is made of give {item.computed} (see the data-quality appendix).")
                 break
     rows = frames.pop("rows")
@@ -230,6 +277,7 @@ def present_figure(table: SourceTable) -> Figure:
     headers = spec.get("headers", [spec["label"], spec["value"]])
     data = Table(key=f"{table.spec.id}-data", caption=spec.get("data_caption", spec["caption"]), columns=list(headers), rows=[[Cell(c, header=True), Cell(formatting.number(v), numeric=True)] for c, v in zip(labels, numbers)], numeric_columns={1})
     return Figure(
+        number=declared_number(table),
         key=table.spec.id,
         caption=spec["caption"],
         svg=Markup(svg),

@@ -132,11 +132,34 @@ def capture_weasyprint_warnings():
         logger.removeHandler(handler)
 
 
+BODY_PAGE = "body-start"  # the named page (print.css) where the body's page numbers start at 1
+
+
+def page_labels(document):
+    """A WeasyPrint ``finisher`` giving the PDF the page numbers the pages print, so that a viewer
+    shows them too: roman for the front matter, arabic from 1 for the body."""
+    import pydyf
+
+    start = next((i for i, page in enumerate(document.pages) if page._page_box.page_type.name == BODY_PAGE), None)
+
+    def finish(_document, pdf) -> None:
+        if start:
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/r"}), start, pydyf.Dictionary({"S": "/D"})])})
+
+    return finish
+
+
 @dataclass
 class PdfResult:
     pages: int
     warnings: list[str]
     missing_glyphs: list[str] = field(default_factory=list)  # characters drawn as an empty box
+    fills: list = field(default_factory=list)  # pipelines.report.pagefill.PageFill, one per page
+
+    @property
+    def underfilled(self) -> list:
+        """The pages under the fill threshold that do not end a chapter, part or appendix."""
+        return [fill for fill in self.fills if fill.underfilled]
 
 
 def write_pdf(
@@ -156,6 +179,7 @@ def write_pdf(
     from weasyprint.text.fonts import FontConfiguration
 
     from pipelines.report.fetcher import make_url_fetcher
+    from pipelines.report.pagefill import page_fills
 
     fetcher = make_url_fetcher(allowed_roots)
     font_config = FontConfiguration()
@@ -168,5 +192,6 @@ def write_pdf(
             attachments=files,
             uncompressed_pdf=False,
             custom_metadata=False,
+            finisher=page_labels(document),
         )
-    return PdfResult(pages=len(document.pages), warnings=captured.messages, missing_glyphs=list(captured.missing_glyphs))
+    return PdfResult(pages=len(document.pages), warnings=captured.messages, missing_glyphs=list(captured.missing_glyphs), fills=page_fills(document))

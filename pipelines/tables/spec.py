@@ -134,6 +134,8 @@ DISPLAY = Field("mapping", keys={
     "columns_by": Field(),
     "column_label": Field(),
     "value": Field(),
+    "index_key": Field(example="instrument_name"),  # pivot: the column whose values give the key's labels
+    "nowrap": Field("list", example="[date_as_printed]"),  # columns kept on one line
     # A table drawn as a chart instead (pipelines/report/present.py present_figure).
     "figure": Field("mapping", keys={
         "chart": Field(choices=("bars",), example="bars"),

@@ -57,7 +57,7 @@ def themes_table(forums: pd.DataFrame, subthemes: pd.DataFrame, framework, capti
         caption=caption or f"Themes of the {words.Instruments}",
         columns=[framework.short_name, "Theme and sub-themes", "Venue", "Date"],
         rows=rows,
-        source=f"{framework.short_name} outcome documents, as compiled in the catalog ({framework.display_path(compiled)}).",
+        source=f"{framework.short_name} outcome documents.",
         css_class="themes",
     )
 

@@ -33,7 +33,7 @@ def crosswalk_table(ctx: AssemblyContext, target: str) -> list:
             columns=[ctx.words.Commitment] + [label for _, label in levels],
             rows=rows,
             legend="– = none at this level.",
-            source=f"Mapping between the two frameworks ({framework.display_path(framework.mappings[target])}), with a note on each correspondence.",
+            source=f"Correspondence between the {framework.short_name} and the {other.short_name}, established for this review, with a note on each correspondence.",
         )
     ]
 
@@ -69,7 +69,7 @@ def classification_table(ctx: AssemblyContext) -> list:
             columns=[ctx.words.Commitment, "Initiative", "Member State", "Recorded under", "Method", "Why"],
             rows=rows,
             legend="Method: mapping = reached through the correspondence between the frameworks; manual = classified by reading the initiative.",
-            source=f"Classification of the evidence ({ctx.framework.display_path(ctx.framework.classifications.get(ctx.edition.survey_of))}).",
+            source="Classification of the evidence by the review team.",
             css_class="classification",
         )
     ]
@@ -87,5 +87,5 @@ def not_classified_table(ctx: AssemblyContext) -> list:
         return []
     findings = {"not_a_crisis_response": "not a crisis response", "no_matching_commitment": f"no matching {ctx.words.commitment}"}
     rows = [[Cell(r.title, header=True), Cell(findings.get(r.finding, r.finding.replace("_", " "))), Cell(r.note)] for r in frame.itertuples(index=False)]
-    return [Table(key="not-classified", caption="Initiatives considered and left out", columns=["Initiative", "Finding", "Why"], rows=rows, source=f"Classification of the evidence ({ctx.framework.display_path(file.with_name(file.name.replace('__classification', '__not-classified')))}).")]
+    return [Table(key="not-classified", caption="Initiatives considered and left out", columns=["Initiative", "Finding", "Why"], rows=rows, source="Classification of the evidence by the review team.")]
 

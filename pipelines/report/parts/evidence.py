@@ -17,6 +17,7 @@ from pipelines.report import charts
 from pipelines.report.document import Cell, CountryInitiatives, Figure, InitiativeCompilation, InitiativeEntry, KeyFigures, Prose, Table
 from pipelines.report.fonts import missing_glyphs
 from pipelines.report.volume import MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, VolumePlan, shorten
+from pipelines.indicators.compute import reader_id
 from pipelines.survey.model import CONSTITUENCIES, REGIONAL, SOURCES, STATUSES
 
 SHORT_NAMES = {"LAO": "Lao PDR", "BRN": "Brunei Darussalam"}
@@ -47,6 +48,8 @@ def _value(indicator_name: str, value) -> str:
 def survey_facts(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> SimpleNamespace:
     """Counts of the survey: an initiative filed under several commitments counts once."""
     initiatives = initiatives.drop_duplicates("uid")
+    national = initiatives[initiatives["country"] != ""]
+    per_title = national.groupby("title")["country"].nunique() if not national.empty else pd.Series(dtype=int)
     responding = set(respondents["country"])
     missing = [ASEAN_MEMBER_STATES[c] for c in ASEAN_MEMBER_STATES if c not in responding]
     return SimpleNamespace(
@@ -54,6 +57,10 @@ def survey_facts(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> Simple
         member_states_responding=len(responding),
         member_states_without_response=formatting.join_words(missing) or "none",
         initiatives=len(initiatives),
+        # what an initiative in several Member States counts as: one initiative in each of them
+        activities=int(per_title.size + (len(initiatives) - len(national))),
+        multi_country=int((per_title > 1).sum()),
+        multi_country_initiatives=int(per_title[per_title > 1].sum()),
         member_states_reporting=int(initiatives.loc[initiatives["country"] != "", "country"].nunique()) if not initiatives.empty else 0,
         regional=int((initiatives["scope"] == REGIONAL).sum()) if "scope" in initiatives else 0,
         from_questionnaire=int((initiatives["source"] == "questionnaire").sum()),
@@ -108,7 +115,7 @@ def indicator_definitions_table(indicators: list, several_instruments: bool = Tr
     rows = [[Cell(i.label, header=True), Cell(i.description)] for i in shown]
     rows.append([Cell("Initiatives by constituency", header=True), Cell("Initiatives of the group by the constituency of the reporting organization: " + "; ".join(CONSTITUENCIES.values()) + "; or found by the review team (literature review, preparatory meetings).")])
     rows.append([Cell("Status mix", header=True), Cell("Initiatives of the group by status: " + ", ".join(s.lower() for s in STATUSES.values()) + ", or not stated.")])
-    return Table(key="indicator-definitions", caption="Indicators of progress used in this review", columns=["Indicator", "Definition"], rows=rows, source="Indicator definitions of the pipeline (pipelines/indicators/definitions.py).")
+    return Table(key="indicator-definitions", caption="Indicators of progress used in this review", columns=["Indicator", "Definition"], rows=rows, source="Indicator definitions of this review.")
 
 
 def coverage_heatmap(matrix: pd.DataFrame, clusters: pd.DataFrame, words) -> Figure:
@@ -231,21 +238,27 @@ def initiative_facets(r, constituency: str) -> dict[str, str]:
     }
 
 
-def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, constituencies: dict[str, str] | None = None) -> list[InitiativeEntry]:
+def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, labels: dict[str, str], commitments: str, constituencies: dict[str, str] | None = None) -> list[InitiativeEntry]:
+    """The compiled entries; ``labels`` name the commitments an initiative names ("4th AFML No. 17"),
+    ``commitments`` is the framework's word for them."""
     constituencies = constituencies or {}
     entries = []
     for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
         years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
         actor = getattr(r, "regional_actor", "") if getattr(r, "scope", "") == REGIONAL else ""
         meta = ", ".join(filter(None, [actor, years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
-        anchor = f"init-{_anchor(r.uid)}" + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")
+        anchor = initiative_anchor(r._asdict()) + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")
+        named = ", ".join(labels.get(rec_id, rec_id) for rec_id in r.recommendation_ids.split())
+        named = f"{commitments}: {named}" if named else ""
         entries.append(
             InitiativeEntry(
+                reader_id=reader_id(r._asdict()),
                 title=shorten(r.title, MAX_TITLE_CHARS).rstrip("."),
                 description=shorten(r.description, MAX_DESCRIPTION_CHARS, DESCRIPTION_SHORTENED),
                 reporter=shorten(names.get(r.respondent_id, ""), MAX_TITLE_CHARS),
                 meta=f"({meta})" if meta else "",
                 anchor=anchor,
+                recommendations=named,
                 facets=initiative_facets(r, constituencies.get(r.respondent_id, "")),
             )
         )
@@ -253,7 +266,12 @@ def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, constituenc
     return entries
 
 
-def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, listed: set | None = None, plan: VolumePlan | None = None) -> InitiativeCompilation:
+def initiative_anchor(record) -> str:
+    """The anchor of an initiative's first entry in the compilation: its id as the paper shows it."""
+    return f"init-{_anchor(reader_id(record))}"
+
+
+def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, listed: set | None = None, labels: dict[str, str] | None = None, plan: VolumePlan | None = None) -> InitiativeCompilation:
     """The initiatives of one sub-group by Member State, then those at ASEAN level (regional scope).
     ``listed`` holds the initiatives already compiled elsewhere in the paper (one serving several
     commitments): a repeat gets its own anchor. Only their number and a pointer to the data file when
@@ -262,16 +280,17 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, lis
     empty_message = f"No initiative was reported for this {words.subgroup} in the review period."
     if plan is not None and not plan.print_compilation:
         return InitiativeCompilation([], empty_message=plan.compilation_note(len(initiatives)) if len(initiatives) else empty_message)
+    labels = labels or {}
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
     constituencies = dict(zip(respondents["respondent_id"], respondents["constituency"])) if "constituency" in respondents else {}
     countries = []
     for code in ASEAN_MEMBER_STATES:
         part = initiatives[initiatives["country"] == code]
         if not part.empty:
-            countries.append(CountryInitiatives(country_name(code), _entries(part, names, listed, constituencies)))
+            countries.append(CountryInitiatives(country_name(code), _entries(part, names, listed, labels, words.Commitments, constituencies)))
     regional = initiatives[initiatives["scope"] == REGIONAL] if "scope" in initiatives else initiatives.iloc[0:0]
     if not regional.empty:
-        countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed, constituencies)))
+        countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed, labels, words.Commitments, constituencies)))
     return InitiativeCompilation(countries, empty_message=empty_message)
 
 

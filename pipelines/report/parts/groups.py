@@ -39,6 +39,7 @@ def progress_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
     several_instruments = catalog.recommendations["forum_id"].nunique() > 1
     listed: set[str] = set()
     plan = plan_volume(data.initiatives, data.respondents)  # how much of the compilation the paper prints
+    chips = {item.recommendation_id: item.chip for item in recommendation_items(catalog.memberships.drop_duplicates("recommendation_id"), catalog.recommendations, catalog.forums, framework=ctx.framework)}
     sections = []
     for index, cluster in enumerate(catalog.clusters.itertuples(index=False), start=1):
         members = catalog.memberships[catalog.memberships["cluster"] == cluster.cluster]
@@ -62,7 +63,7 @@ def progress_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
                 listing = recommendation_list(sub_members, catalog.recommendations, catalog.forums, None, framework=ctx.framework)
             sub_blocks = [listing, NarrativeSlot(f"subgroup-{sub.subcluster_id}", None)]
             sub_blocks += ctx.slots.take(f"subgroup/{sub.subcluster_id}")
-            sub_blocks.append(compilation(by_sub.get(sub.subcluster_id, empty), data.respondents, words, listed, plan))
+            sub_blocks.append(compilation(by_sub.get(sub.subcluster_id, empty), data.respondents, words, listed, chips, plan=plan))
             section.children.append(Section(f"{parent.key}-{index}-{sub.position}", sub.title, level=parent.level + 2, number=f"{number}.{sub.position}" if number else "", blocks=sub_blocks))
         sections.append(section)
     return sections
@@ -73,6 +74,7 @@ def listing_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
     listing of a commitment carries its anchor ``rec-<id>``; the compact references point to it."""
     catalog, words = ctx.catalog, ctx.words
     seen: dict[str, int] = {}
+    covering = _covering(ctx.data.initiatives) if ctx.data is not None else None
 
     def items(members):
         listed = recommendation_items(members, catalog.recommendations, catalog.forums, framework=ctx.framework)
@@ -80,6 +82,9 @@ def listing_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
             seen[item.recommendation_id] = seen.get(item.recommendation_id, 0) + 1
             n = seen[item.recommendation_id]
             item.anchor = f"rec-{item.recommendation_id}" + ("" if n == 1 else f"-{n}")
+            if covering is not None:
+                item.covered_by = covering.get(item.recommendation_id, [])
+                item.covered = bool(item.covered_by)
         return listed
 
     children = []
@@ -96,3 +101,15 @@ def listing_sections(ctx: AssemblyContext, parent: Section) -> list[Section]:
             section.blocks.append(RecommendationList(items(members)))
         children.append(section)
     return children
+
+
+def _covering(initiatives) -> dict[str, list[tuple[str, str]]]:
+    """For each commitment, the initiatives that name it: (id as the paper shows it, anchor of its entry)."""
+    from pipelines.indicators.compute import reader_id
+    from pipelines.report.parts.evidence import initiative_anchor
+
+    covering: dict[str, list[tuple[str, str]]] = {}
+    for record in initiatives.drop_duplicates("uid").to_dict("records"):
+        for rec_id in record["recommendation_ids"].split():
+            covering.setdefault(rec_id, []).append((reader_id(record), initiative_anchor(record)))
+    return {rec_id: sorted(set(pairs)) for rec_id, pairs in covering.items()}

@@ -7,7 +7,7 @@ import pandas as pd
 from pipelines.report.assemble import NarrativeSlot
 from pipelines.report.document import Cell, Table
 from pipelines.tables.load import SourceTable
-from pipelines.report.present import keep_printed, present, present_figure
+from pipelines.report.present import in_words, keep_printed, present, present_figure, printed_labels
 
 
 def place_tables(tables: dict[str, SourceTable], slots, comparison: pd.DataFrame | None = None) -> None:
@@ -25,18 +25,19 @@ def place_tables(tables: dict[str, SourceTable], slots, comparison: pd.DataFrame
 def comparison_table(comparison: pd.DataFrame, tables: dict[str, SourceTable]) -> Table:
     """The printed values that differ from the computed ones, for the data-quality appendix."""
     differs = comparison[comparison["status"] != "agrees"]
-    titles = {k: t.spec.title for k, t in tables.items()}
-    rows = [
-        [Cell(titles.get(r.table_id, r.table_id), header=True), Cell(r.row), Cell(r.column), Cell(r.printed, numeric=True), Cell(r.computed, numeric=True), Cell(r.status)]
-        for r in differs.itertuples(index=False)
-    ]
+    rows = []
+    for r in differs.itertuples(index=False):
+        table = tables.get(r.table_id)
+        row, column = printed_labels(table, r.row, r.column) if table is not None else (r.row, r.column)
+        title = table.spec.title if table is not None else r.table_id
+        rows.append([Cell(title, header=True), Cell(row), Cell(column), Cell(r.printed, numeric=True), Cell(r.computed, numeric=True), Cell(r.status)])
     return Table(
         key="printed-vs-computed",
         caption="Values printed in the source that differ from the values computed from its raw data",
         columns=["Source table", "Row", "Column", "Printed", "Computed", "Status"],
         rows=rows,
         numeric_columns={3, 4},
-        source="Pipeline comparison of the printed totals and shares (tables/published.csv) with those derived from the raw values.",
+        source="Totals and shares as printed in the source tables, compared with those computed from the raw values.",
     )
 
 
@@ -44,7 +45,7 @@ def data_quality_blocks(comparison: pd.DataFrame, tables: dict[str, SourceTable]
     """The data-quality notes: how many printed values agree with the computed ones, and those that do not."""
     differs = comparison[comparison["status"] != "agrees"]
     facts = {"quality": {"printed_values": len(comparison), "disagreements": len(differs), "agreements": int((comparison["status"] == "agrees").sum())}}
-    treatments = [f"{t.spec.title}: {note}" for t in tables.values() for note in t.treatments]
+    treatments = [f"{t.spec.title}: {in_words(note, t)}" for t in tables.values() for note in t.treatments]
     blocks = [NarrativeSlot("appendix-data-quality", "appendix_data_quality.md.j2", facts=facts | {"treatments": treatments})]
     if not differs.empty:
         blocks.append(comparison_table(comparison, tables))
