@@ -31,7 +31,7 @@ def covered_recommendations(initiatives: pd.DataFrame) -> set[str]:
 def reader_id(initiative) -> str:
     """How the paper and the exports name an initiative: its id in the literature review ("LR-048"),
     or the respondent and the number of the questionnaire row ("IDN-MOM-1"); never a file name."""
-    respondent, number = initiative["respondent_id"], initiative["initiative_id"]
+    respondent, number = initiative.get("respondent_id", ""), initiative.get("initiative_id") or initiative.get("uid", "")
     return f"{respondent}-{number}" if respondent else number
 
 

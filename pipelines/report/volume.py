@@ -78,7 +78,7 @@ class VolumePlan:
         return (
             f"The paper lists up to {n(MAX_INITIATIVES_PRINTED)} initiatives and {n(MAX_RESPONDENTS_LISTED)} respondents and prints "
             f"up to {n(MAX_DESCRIPTION_CHARS)} characters of a description and {n(MAX_TITLE_CHARS)} of a title or name; the data "
-            f"files {DATA_FILE_NOTE} (initiatives.csv, respondents.csv) hold every accepted initiative and respondent in full."
+            f"files {DATA_FILE_NOTE} hold every accepted initiative and respondent in full."
             + (" This edition exceeds these limits; the places concerned say so." if self.messages() else "")
         )
 
@@ -88,14 +88,14 @@ class VolumePlan:
         return (
             f"{formatting.count_noun(count, 'initiative was', 'initiatives were')} reported for this sub-cluster. "
             f"This edition has {n(self.initiatives)} initiatives, more than the {n(MAX_INITIATIVES_PRINTED)} the paper lists: "
-            f"they are in the data file initiatives.csv {DATA_FILE_NOTE}."
+            f"they are in the list of initiatives {DATA_FILE_NOTE}."
         )
 
     def respondents_note(self) -> str:
         n = formatting.number
         return (
             f"The {n(self.respondents)} organizations that answered the questionnaire, more than the {n(MAX_RESPONDENTS_LISTED)} "
-            f"this appendix lists, are in the data file respondents.csv {DATA_FILE_NOTE}; "
+            f"this appendix lists, are in the list of respondents {DATA_FILE_NOTE}; "
             f"the table of respondents by Member State and constituency in section 1 counts them."
         )
 

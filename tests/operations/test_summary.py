@@ -41,7 +41,7 @@ def test_the_summary_of_a_run_with_problems(sources_copy, tmp_path):
         assert result.success
         summary = summarize_run(instance, result.run_id, "afml-13")
         intake = result.asset_materializations_for_node("survey_intake")[0].metadata
-    assert summary.files_read == 10 and summary.records_read == 400
+    assert summary.files_read == 10 and summary.records_read == 420
     assert summary.quarantined == 1 and summary.unknown_columns == 1
     assert summary.respondents_accepted + summary.initiatives_accepted + summary.quarantined + summary.superseded == summary.records_read
     assert [c.check for c in summary.failed_warnings] == ["survey_rows_all_accepted"]

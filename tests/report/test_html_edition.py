@@ -40,4 +40,4 @@ def test_data_links_point_only_to_files_that_exist(tmp_path):
     links = data_links(document, tmp_path)
     assert [(link.label, link.href) for link in links["table-t1"]] == [("CSV", "data/tables/t1.csv"), ("XLSX", "data/tables/t1.xlsx")]
     assert "table-t2" not in links
-    assert [link.href for link in links["figure-cluster-B-countries"]] == ["data/initiatives_by_cluster_and_country.csv"]
+    assert [link.href for link in links["figure-cluster-b-countries"]] == ["data/initiatives_by_cluster_and_country.csv"]

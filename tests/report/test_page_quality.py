@@ -92,7 +92,7 @@ def test_source_tables_keep_the_number_their_source_gave_them(afml13_build):
     import re
 
     html = (afml13_build.edition_dir / "report.html").read_text(encoding="utf-8")
-    captions = dict(re.findall(r'id="table-(\d+)">\s*<figcaption><span class="float-label">Table \d+\.</span> ([^<]*)</figcaption>', html))
+    captions = dict(re.findall(r'id="table-(\d+)"[^>]*>\s*<figcaption[^>]*><span class="float-label">Table \d+\.</span> ([^<]*)</figcaption>', html))
     checked = 0
     for path in sorted((afml13_build.edition_dir / "data" / "tables").glob("*.json")):
         meta = json.loads(path.read_text(encoding="utf-8"))

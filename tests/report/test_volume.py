@@ -42,8 +42,8 @@ def test_a_huge_survey_is_decided_in_a_moment_with_a_message_naming_each_limit_a
     # The compilation of a sub-cluster is then a sentence, not 200 000 entries.
     block = compilation(initiatives.head(3000), respondents, WORDS, plan=plan)
     assert block.countries == [] and "3 000 initiatives were reported" in block.empty_message.replace("\u00a0", " ")
-    assert "initiatives.csv" in block.empty_message
-    assert "respondents.csv" in respondents_list(respondents, plan).html
+    assert "list of initiatives published with this paper" in block.empty_message
+    assert "list of respondents published with this paper" in respondents_list(respondents, plan).html
 
 
 def test_at_the_limits_everything_is_printed():

@@ -248,7 +248,7 @@ def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, labels: dic
         actor = getattr(r, "regional_actor", "") if getattr(r, "scope", "") == REGIONAL else ""
         meta = ", ".join(filter(None, [actor, years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
         anchor = initiative_anchor(r._asdict()) + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")
-        named = ", ".join(labels.get(rec_id, rec_id) for rec_id in r.recommendation_ids.split())
+        named = ", ".join(labels.get(rec_id, rec_id) for rec_id in getattr(r, "recommendation_ids", "").split())
         named = f"{commitments}: {named}" if named else ""
         entries.append(
             InitiativeEntry(
