@@ -72,7 +72,7 @@ def survey_intake(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.
             "rows_superseded": int((result.quarantine["disposition"] == "superseded").sum()),
             "problems": dg.MetadataValue.md(markdown_table(result.problems, 50) if not result.problems.empty else "none"),
             "resubmissions": dg.MetadataValue.md(markdown_list(result.log)),
-            "unknown_columns": sum(len(n.split(":", 1)[1].split(",")) for notes in result.files["notes"] for n in notes.split("; ") if n.startswith("columns ignored:")),
+            "unknown_columns": int(result.problems["reason"].astype(str).str.startswith("unknown column").sum()) if not result.problems.empty else 0,
         },
     )
 
