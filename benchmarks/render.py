@@ -1,0 +1,85 @@
+"""The PDF render against its baseline, on the same paged HTML, in a process of its own:
+WeasyPrint (the pipeline's ``write_pdf``) and headless Chromium printing the same HTML to PDF.
+
+    python benchmarks/render.py <outputs folder of a finished build> <edition>
+
+The paged HTML is the ``report_html`` output the build's Dagster instance stored
+(``<outputs>/.dagster/storage/report_html/<edition>``); it is self-contained (fonts and charts as
+``data:`` URLs), so Chromium needs no other file. Prints JSON: seconds of each (WeasyPrint: the
+``write_pdf`` call, imports excluded; Chromium: the whole process), or ``chromium_s: null`` with the
+reason when no Chromium is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def paged_html(outputs: Path, edition: str) -> str:
+    with open(outputs / ".dagster" / "storage" / "report_html" / edition, "rb") as stored:
+        return pickle.load(stored)
+
+
+def weasyprint_seconds(html: str, outputs: Path, edition: str, target: Path) -> float:
+    """The render as the ``report_pdf`` asset does it (same function, folders and attachments)."""
+    import weasyprint  # noqa: F401  (imported before the clock starts)
+
+    from pipelines.report.render import write_pdf
+
+    build_dir = (outputs / edition / "latest").resolve()
+    attachments = [build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))]
+    start = time.perf_counter()
+    result = write_pdf(html, target, base_dir=build_dir, allowed_roots=[ROOT / "templates", build_dir], attachments=attachments)
+    seconds = time.perf_counter() - start
+    if result.warnings:
+        raise RuntimeError("WeasyPrint reported problems: " + "; ".join(result.warnings))
+    return seconds
+
+
+def chromium_seconds(page: Path, target: Path) -> float | None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="afml-bench-chromium-") as profile:
+        command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}", page.as_uri()]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, timeout=300)
+        seconds = time.perf_counter() - start
+    if not target.exists() or target.stat().st_size == 0:
+        raise RuntimeError("Chromium wrote no PDF")
+    return seconds
+
+
+def main(outputs: Path, edition: str) -> dict:
+    html = paged_html(outputs, edition)
+    with tempfile.TemporaryDirectory(prefix="afml-bench-render-") as scratch:
+        folder = Path(scratch)
+        page = folder / "paged.html"
+        page.write_text(html, encoding="utf-8")
+        weasy = weasyprint_seconds(html, outputs, edition, folder / "weasyprint.pdf")
+        chromium = chromium_seconds(page, folder / "chromium.pdf")
+    return {"weasyprint_s": round(weasy, 2), "chromium_s": None if chromium is None else round(chromium, 2)}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]), sys.argv[2])))
