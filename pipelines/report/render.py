@@ -157,7 +157,7 @@ def fonttools_subsetting():
     WeasyPrint prefers the host's libharfbuzz-subset when there is one (not on a stock Debian), and
     the two subsetters write different bytes (so do two HarfBuzz versions): the same inputs would
     give another PDF on another machine. fontTools is pinned in requirements.lock, so the PDF is the
-    same everywhere; it costs about half a second on the afml-13 paper.
+    same everywhere; it costs about half a second on a 100-page paper.
     """
     from weasyprint.pdf import fonts
 
@@ -174,7 +174,7 @@ def memoized_page_references():
     """While the block runs, ``pydyf.PDF.page_references`` is computed once per page count.
 
     pydyf builds that tuple of every page's reference anew on each read, and WeasyPrint's PDF/UA
-    tagging reads it once per tagged box (about 19 000 times for the afml-13 paper, each a tuple of
+    tagging reads it once per tagged box (about 19 000 times for a 109-page paper, each a tuple of
     100+ strings). Pages are only ever appended, so the tuple is valid until the count changes; the
     PDF is byte for byte the same (``tests/report/test_build.py``).
     """
