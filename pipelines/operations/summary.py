@@ -122,7 +122,7 @@ def _recorded(instance, run_id: str) -> tuple[dict, dict]:
 
 def recorded_with_reused(instance, run_id: str) -> tuple[dict, dict]:
     """What a run recorded, completed, for the assets it did not select (and their checks), by what the
-    run it reused them from recorded (``afml/reused_from``, followed back to a full build)."""
+    run it reused them from recorded (the ``REUSED_FROM_TAG`` of each run, followed back to a full build)."""
     materialized, checks = {}, {}
     claimed: set[str] = set()  # assets selected by a later run of the chain: theirs, even if they failed
     seen = set()
