@@ -116,6 +116,20 @@ def test_a_narrative_change_reruns_the_report_and_publishes_the_bytes_of_a_force
     assert [c.check for c in summary.failed_warnings] == ["printed_values_agree"]
 
 
+def test_a_table_change_would_rerun_the_tables_and_the_report_only(project, narrative_rebuild):
+    table = next((project.paths.sources / "editions" / EDITION / "tables").glob("*.yaml"))
+    original = table.read_text(encoding="utf-8")
+    try:
+        table.write_text(original + "\n", encoding="utf-8")
+        plan = project.plan()
+    finally:
+        table.write_text(original, encoding="utf-8")
+    assert plan.partial and plan.reason.startswith("rebuilding from the source tables on: ")
+    selected = {key.to_user_string() for key in plan.selection}
+    assert {"source_tables", "printed_vs_computed", "report_document", "report_pdf"} | WRITERS <= selected
+    assert not selected & (CATALOG | {"survey_intake", "respondents", "initiatives", "cluster_indicators", "indicator_changes"})
+
+
 def test_a_survey_change_reruns_the_survey_and_what_follows_and_strict_still_refuses(project, narrative_rebuild):
     survey = project.paths.sources / "editions" / EDITION / "survey" / "literature-review.csv"
     append(survey, "LR-997,THA,Incremental test initiative,Added by the incremental build test.,A,A1,,2020,,ongoing,unknown,,,,literature_review\n")
