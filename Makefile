@@ -58,4 +58,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) outputs/*/builds
+	rm -rf $(VENV) outputs/*/builds outputs/.cache

@@ -165,6 +165,7 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
     from pipelines.operations.progress import Progress, stages_by_step
     from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
+    from pipelines.shared.collection import batch_collection
 
     overrides = {k: v for k, v in {"outputs_dir": outputs, "sources_dir": sources}.items() if v}
     paths = ProjectPaths(**overrides)
@@ -201,7 +202,8 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
         print(plan.reason, flush=True)
         print(f"building {edition} (Dagster run {run_id[:8]}){' in strict mode' if strict else ''}…", flush=True)
         try:
-            result = run_build(instance, paths, edition, strict=strict, run_id=run_id, log_level="CRITICAL", plan=plan, job=job)
+            with batch_collection(collect_after=False):  # the process ends with the build
+                result = run_build(instance, paths, edition, strict=strict, run_id=run_id, log_level="CRITICAL", plan=plan, job=job)
         except Exception:  # the run could not even start (configuration, instance): still a short message
             import traceback
 

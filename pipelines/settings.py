@@ -96,6 +96,11 @@ class ProjectPaths(dg.ConfigurableResource):
         edition = self.edition(context_or_id)
         return self.edition_sources(edition.survey_of or edition.id) / "survey"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Results kept by content between builds (charts, font subsets; see pipelines/shared/content_cache.py)."""
+        return self.outputs / ".cache"
+
     def edition_outputs(self, edition_id: str) -> Path:
         return self.outputs / edition_id
 

@@ -20,6 +20,7 @@ from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html, write_pdf
 from pipelines.report.volume import plan_volume
 from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
+from pipelines.shared.content_cache import cache_folder
 
 GROUP = "report"
 
@@ -148,7 +149,8 @@ def report_document(
     volume = plan_volume(initiatives, respondents)
     for message in volume.messages():  # said before anything is laid out (see report_within_volume_limits)
         context.log.warning(message)
-    document = document_of(paths, context.partition_key, forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships, source_tables, printed_vs_computed, survey_intake, respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, build_provenance)
+    with cache_folder(paths.cache_dir):  # charts whose data did not change are not drawn again
+        document = document_of(paths, context.partition_key, forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships, source_tables, printed_vs_computed, survey_intake, respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, build_provenance)
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,
@@ -168,10 +170,11 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
     folder, linking each table and figure to its data published beside it; passes the paged variant
     of the same body on to the PDF."""
     build_dir = paths.build_dir(context)
-    screen = render_html(report_document, paths.templates, medium="html", data_links=data_links(report_document, build_dir))
+    with cache_folder(paths.cache_dir):  # font subsets for the same characters are not made again
+        screen = render_html(report_document, paths.templates, medium="html", data_links=data_links(report_document, build_dir))
+        paged = render_html(report_document, paths.templates, medium="pdf")
     data = screen.encode("utf-8")
     (build_dir / "report.html").write_bytes(data)
-    paged = render_html(report_document, paths.templates, medium="pdf")
     return dg.Output(
         paged,
         metadata={

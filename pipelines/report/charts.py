@@ -14,6 +14,9 @@ import re
 
 import pandas as pd
 
+from pipelines.report.fonts import FONT_PACKAGES
+from pipelines.shared.content_cache import cached, code_identity
+
 ACCENT = "#1e4f8a"
 MUTED = "#5b6673"
 PALETTE = ["#1e4f8a", "#b8860b", "#2e8b57", "#8b3a62", "#5f7fa8", "#c9d1db"]
@@ -51,19 +54,25 @@ def _pyplot():
 
 _DRAWN: dict[str, str] = {}
 _DRAWN_LIMIT = 256
+# What a chart's drawing depends on besides its arguments: this module, the faces and their packages.
+_DRAWING_CODE = (("pipelines.report.charts", "pipelines.report.fonts"), ("matplotlib", "numpy", "fonttools", *FONT_PACKAGES))
 
 
 def _memoized(draw):
-    """Same data, same SVG: a chart already drawn in this process with the same arguments is not drawn
-    again (the live preview reassembles the document on every edit of a narrative)."""
+    """Same data, same SVG: a chart already drawn with the same arguments by the same code is not drawn
+    again, neither in this process (the live preview reassembles the document on every edit of a
+    narrative) nor, inside a build's content cache (:mod:`pipelines.shared.content_cache`), in a
+    later build whose data for this chart did not change."""
 
     @functools.wraps(draw)
     def wrapper(*args, **kwargs):
-        key = hashlib.sha256(pickle.dumps((draw.__name__, args, sorted(kwargs.items())), protocol=4)).hexdigest()
+        arguments = pickle.dumps((draw.__name__, args, sorted(kwargs.items())), protocol=4)
+        key = hashlib.sha256(arguments).hexdigest()
         if key not in _DRAWN:
             if len(_DRAWN) >= _DRAWN_LIMIT:
                 _DRAWN.clear()
-            _DRAWN[key] = draw(*args, **kwargs)
+            svg = cached("charts", code_identity(*_DRAWING_CODE) + arguments, lambda: draw(*args, **kwargs).encode("utf-8"))
+            _DRAWN[key] = svg.decode("utf-8")
         return _DRAWN[key]
 
     return wrapper

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,8 @@ FALLBACK = [
     *(face for family, stem in SCRIPT_FAMILIES.items() for face in _noto(family, _SEA, f"{_SEA_DIR}/{stem}", italic=False)),
 ]
 FACES = PRIMARY + FALLBACK
+# The distributions that install the faces (their versions are part of every cached subset's key).
+FONT_PACKAGES = ("font-source-serif-pro", "font-source-sans-pro", "fontpkg-noto-serif", "fontpkg-noto-sans", "justmytype-intl-sea")
 SERIF_STACK = ["Source Serif Pro", "Noto Serif", *SCRIPT_FAMILIES]
 SANS_STACK = ["Source Sans Pro", "Noto Sans", *SCRIPT_FAMILIES]
 
@@ -151,6 +154,18 @@ def fallback_families(characters: frozenset[str]) -> list[str]:
 
 
 def _subset(face: Face, characters: frozenset[str]) -> bytes:
+    """The face reduced to ``characters`` (and pinned to a static instance if variable); inside a
+    build's content cache (:mod:`pipelines.shared.content_cache`), computed once per face,
+    characters, build date and version of this module, fontTools and the font packages.
+    """
+    from pipelines.shared.content_cache import cached, code_identity
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    key = code_identity(("pipelines.report.fonts",), ("fonttools", *FONT_PACKAGES)) + "\0".join([face.package, face.file, str(face.instance_weight), epoch, "".join(sorted(characters))]).encode("utf-8", "surrogatepass")
+    return cached("fonts", key, lambda: _subset_now(face, characters))
+
+
+def _subset_now(face: Face, characters: frozenset[str]) -> bytes:
     """The face reduced to ``characters`` (and pinned to a static instance if variable).
 
     fontTools keeps the font's own ``head.modified`` here (``recalc_timestamp`` is off); it runs

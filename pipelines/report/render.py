@@ -16,6 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pipelines.report.fonts import font_face_css
+from pipelines.shared.collection import batch_collection
 from pipelines.shared.jinja_env import make_environment
 
 STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}
@@ -149,6 +150,34 @@ def page_labels(document):
     return finish
 
 
+@contextlib.contextmanager
+def memoized_page_references():
+    """While the block runs, ``pydyf.PDF.page_references`` is computed once per page count.
+
+    pydyf builds that tuple of every page's reference anew on each read, and WeasyPrint's PDF/UA
+    tagging reads it once per tagged box (about 19 000 times for the afml-13 paper, each a tuple of
+    100+ strings). Pages are only ever appended, so the tuple is valid until the count changes; the
+    PDF is byte for byte the same (``tests/report/test_build.py``).
+    """
+    import pydyf
+
+    original = pydyf.PDF.page_references
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        cached = pdf.__dict__.get("_afml_page_references")
+        if cached is None or cached[0] != count:
+            cached = (count, original.fget(pdf))
+            pdf.__dict__["_afml_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
+
+
 @dataclass
 class PdfResult:
     pages: int
@@ -175,17 +204,25 @@ def write_pdf(
     Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
     ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools).
     """
+    from pipelines.report.fetcher import make_url_fetcher
+
+    fetcher = make_url_fetcher(allowed_roots)
+    with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)), batch_collection():
+        # The laid-out document lives only inside the call: the collection that ends the block frees it.
+        pages, fills = _lay_out_and_write(html, target, base_dir, fetcher, attachments or [], build_date)
+    return PdfResult(pages=pages, warnings=captured.messages, missing_glyphs=list(captured.missing_glyphs), fills=fills)
+
+
+def _lay_out_and_write(html: str, target: Path, base_dir: Path, fetcher, attachments: list[Path], build_date) -> tuple[int, list]:
+    """WeasyPrint's two passes (layout, then drawing into the PDF); returns the page count and fills."""
     from weasyprint import HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
-    from pipelines.report.fetcher import make_url_fetcher
     from pipelines.report.pagefill import page_fills
 
-    fetcher = make_url_fetcher(allowed_roots)
-    font_config = FontConfiguration()
-    with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)):
-        document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
-        files = [Attachment(filename=str(path), url_fetcher=fetcher, name=path.name, created=build_date, modified=build_date) for path in (attachments or [])]
+    document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
+    files = [Attachment(filename=str(path), url_fetcher=fetcher, name=path.name, created=build_date, modified=build_date) for path in attachments]
+    with memoized_page_references():
         document.write_pdf(
             target,
             pdf_variant="pdf/ua-1",
@@ -194,4 +231,4 @@ def write_pdf(
             custom_metadata=False,
             finisher=page_labels(document),
         )
-    return PdfResult(pages=len(document.pages), warnings=captured.messages, missing_glyphs=list(captured.missing_glyphs), fills=page_fills(document))
+    return len(document.pages), page_fills(document)

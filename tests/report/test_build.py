@@ -143,9 +143,16 @@ def published_files(build) -> dict[str, bytes]:
 def test_two_builds_seconds_apart_on_the_fonttools_path_give_the_same_bytes(afml13_build, tmp_path, monkeypatch):
     """Without libharfbuzz-subset (a stock Debian) WeasyPrint subsets fonts with fontTools, which stamps
     the clock into every font it writes unless SOURCE_DATE_EPOCH is honoured. Both builds take that
-    path here, at least two seconds apart, and every published file must be byte-identical."""
+    path here, at least two seconds apart, and every published file must be byte-identical.
+
+    The second build starts with the first one's content cache (charts and font subsets,
+    pipelines/shared/content_cache.py) and must draw no chart: what it takes from the cache is
+    byte for byte what the first build computed."""
     import os
+    import shutil
     import time
+
+    from pipelines.report import charts
 
     from weasyprint.pdf import fonts as weasyprint_fonts
 
@@ -159,9 +166,14 @@ def test_two_builds_seconds_apart_on_the_fonttools_path_give_the_same_bytes(afml
     first = afml13_build if host_uses_fonttools else build_into(tmp_path / "first")
     elapsed = time.time() - (first.edition_dir / "report.pdf").stat().st_mtime
     time.sleep(max(0.0, 2.5 - elapsed))
+    shutil.copytree(first.paths.cache_dir, tmp_path / "second" / "outputs" / ".cache")
+    monkeypatch.setattr(charts, "_DRAWN", {})  # nothing remembered in this process: only the disk cache
+    drawn = []
+    monkeypatch.setattr(charts, "_svg", lambda fig: drawn.append(fig) or "<svg/>")
     second = build_into(tmp_path / "second")
 
     assert second.result.success
+    assert drawn == [], "a chart was drawn again although its data and code did not change"
     assert subset_with_fonttools, "the second build did not subset its fonts with fontTools"
     assert os.environ.get("SOURCE_DATE_EPOCH") == epoch_before  # set while rendering only, then restored
     before, after = published_files(first), published_files(second)
