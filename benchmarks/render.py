@@ -6,7 +6,7 @@ WeasyPrint (the pipeline's ``write_pdf``) and headless Chromium printing the sam
 The paged HTML is the ``report_html`` output the build's Dagster instance stored
 (``<outputs>/.dagster/storage/report_html/<edition>``); it is self-contained (fonts and charts as
 ``data:`` URLs), so Chromium needs no other file. Prints JSON: seconds of each (WeasyPrint: the
-``write_pdf`` call, imports excluded; Chromium: the whole process), or ``chromium_s: null`` with the
+``write_pdf_in_own_process`` call the build makes, a process started for it; Chromium: the whole process), or ``chromium_s: null`` with the
 reason when no Chromium is installed.
 """
 
@@ -41,10 +41,9 @@ def paged_html(outputs: Path, edition: str) -> str:
 
 
 def weasyprint_seconds(html: str, outputs: Path, edition: str, target: Path) -> float:
-    """The render as the ``report_pdf`` asset does it (same function, folders and attachments)."""
-    import weasyprint  # noqa: F401  (imported before the clock starts)
-
-    from pipelines.report.render import write_pdf
+    """The render as the ``report_pdf`` asset does it: same function (a fresh process of its own, so
+    its start-up is counted, as Chromium's is), folders and attachments."""
+    from pipelines.report.render_process import write_pdf_in_own_process as write_pdf
 
     build_dir = (outputs / edition / "latest").resolve()
     attachments = [build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))]

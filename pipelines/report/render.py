@@ -93,8 +93,8 @@ def html_edition_context(templates_dir: Path, medium: str, data_links: dict | No
     return {"data_links": data_links or {}, "reader_script": reader_script(templates_dir)}
 
 
-# Notices about the host rather than the document: WeasyPrint falls back to fontTools for font
-# subsetting when the system lacks libharfbuzz-subset; the output is still correct.
+# Notices about the host rather than the document: WeasyPrint says when it subsets fonts with
+# fontTools (always, see fonttools_subsetting); the output is correct.
 HOST_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
 
 
@@ -148,6 +148,25 @@ def page_labels(document):
             pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/r"}), start, pydyf.Dictionary({"S": "/D"})])})
 
     return finish
+
+
+@contextlib.contextmanager
+def fonttools_subsetting():
+    """WeasyPrint subsets the embedded fonts with fontTools, on every machine, while the block runs.
+
+    WeasyPrint prefers the host's libharfbuzz-subset when there is one (not on a stock Debian), and
+    the two subsetters write different bytes (so do two HarfBuzz versions): the same inputs would
+    give another PDF on another machine. fontTools is pinned in requirements.lock, so the PDF is the
+    same everywhere; it costs about half a second on the afml-13 paper.
+    """
+    from weasyprint.pdf import fonts
+
+    host_subsetter = fonts.harfbuzz_subset
+    fonts.harfbuzz_subset = None
+    try:
+        yield
+    finally:
+        fonts.harfbuzz_subset = host_subsetter
 
 
 @contextlib.contextmanager
@@ -222,7 +241,7 @@ def _lay_out_and_write(html: str, target: Path, base_dir: Path, fetcher, attachm
 
     document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
     files = [Attachment(filename=str(path), url_fetcher=fetcher, name=path.name, created=build_date, modified=build_date) for path in attachments]
-    with memoized_page_references():
+    with memoized_page_references(), fonttools_subsetting():
         document.write_pdf(
             target,
             pdf_variant="pdf/ua-1",

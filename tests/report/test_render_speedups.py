@@ -70,3 +70,18 @@ def test_batch_collection_restores_the_thresholds_and_frees_the_garbage():
         del node
     assert gc.get_threshold() == before
     assert alive() is None  # the cycle made inside the block was collected when it ended
+
+
+def test_fonts_are_subset_by_fonttools_even_where_the_host_has_harfbuzz_subset(tmp_path, monkeypatch):
+    """The subsetter decides the bytes of the embedded fonts: the pinned fontTools on every machine,
+    never the host's libharfbuzz-subset (present here or not)."""
+    from weasyprint.pdf import fonts
+
+    used = []
+    original = fonts.Font._fonttools_subset
+    monkeypatch.setattr(fonts.Font, "_fonttools_subset", lambda self, *a: used.append(self.family) or original(self, *a))
+    monkeypatch.setattr(fonts.Font, "_harfbuzz_subset", lambda self, *a: used.append("harfbuzz"))
+    host = fonts.harfbuzz_subset
+    _render(tmp_path, "fonts.pdf")
+    assert used and "harfbuzz" not in used
+    assert fonts.harfbuzz_subset is host  # the host's choice is restored after the render

@@ -1,0 +1,124 @@
+"""The PDF render in a process of its own, with a memory and a time limit.
+
+Laying out the paper holds a few hundred megabytes of boxes and styles (measured in
+``benchmarks/README.md``). Rendered inside the build's process, that memory comes on top of
+Dagster, pandas and the build's data, and Python keeps most of it after the render. In a process of
+its own, started fresh (only WeasyPrint and :mod:`pipelines.report.render` are imported, never the
+pipeline's data), it is returned to the system as soon as the PDF is written, and a document that
+would need more than :data:`MEMORY_LIMIT_MB` or :data:`TIME_LIMIT_S` fails with a message saying
+which limit and how to raise it, instead of taking the machine down with it.
+
+The renderer is the same function, :func:`pipelines.report.render.write_pdf`, with the same
+arguments: the PDF is byte for byte the one an in-process render writes
+(``tests/report/test_render_process.py``).
+
+    python -m pipelines.report.render_process <job.json>   (what the build runs; not for people)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+MEMORY_LIMIT_MB = int(os.environ.get("AFML_RENDER_MEMORY_MB", "4096"))
+TIME_LIMIT_S = int(os.environ.get("AFML_RENDER_TIME_LIMIT_S", "1800"))
+
+
+class RenderFailed(RuntimeError):
+    """The render process ended without a PDF."""
+
+
+def write_pdf_in_own_process(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], attachments: list[Path] | None = None, build_date=None):
+    """:func:`pipelines.report.render.write_pdf` run by a fresh Python process; returns its
+    :class:`~pipelines.report.render.PdfResult`. Raises :class:`RenderFailed` with the reason
+    (the limit reached, or the error the renderer raised)."""
+    from pipelines.report.pagefill import PageFill
+    from pipelines.report.render import PdfResult
+
+    with tempfile.TemporaryDirectory(prefix="afml-render-") as scratch:
+        folder = Path(scratch)
+        (folder / "paged.html").write_text(html, encoding="utf-8")
+        job = {
+            "html": str(folder / "paged.html"),
+            "target": str(target),
+            "base_dir": str(base_dir),
+            "allowed_roots": [str(root) for root in allowed_roots],
+            "attachments": [str(path) for path in attachments or []],
+            "build_date": build_date.isoformat() if build_date else None,
+            "result": str(folder / "result.json"),
+            "memory_limit_mb": MEMORY_LIMIT_MB,
+        }
+        (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        try:
+            finished = subprocess.run(
+                [sys.executable, "-m", "pipelines.report.render_process", str(folder / "job.json")],
+                capture_output=True,
+                text=True,
+                timeout=TIME_LIMIT_S,
+                env=_environment(),
+            )
+        except subprocess.TimeoutExpired:
+            raise RenderFailed(f"the PDF render took longer than {TIME_LIMIT_S} s and was stopped; to allow more, set AFML_RENDER_TIME_LIMIT_S (seconds)") from None
+        if finished.returncode != 0 or not (folder / "result.json").exists():
+            raise RenderFailed(_reason(finished))
+        record = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    return PdfResult(pages=record["pages"], warnings=record["warnings"], missing_glyphs=record["missing_glyphs"], fills=[PageFill(**fill) for fill in record["fills"]])
+
+
+def _limit_memory(megabytes: int) -> None:
+    """In the child, before WeasyPrint is imported: its address space may not exceed the limit."""
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _environment() -> dict:
+    """The child finds this checkout's package first, whatever the current folder is."""
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONPATH=root + (os.pathsep + path if path else ""))
+
+
+def _reason(finished: subprocess.CompletedProcess) -> str:
+    """What went wrong, in one or a few lines a report author can act on."""
+    error = finished.stderr.strip()
+    last = error.splitlines()[-1] if error else ""
+    allow_more = f"to allow more, set AFML_RENDER_MEMORY_MB (megabytes; now {MEMORY_LIMIT_MB})"
+    if "MemoryError" in error or "Cannot allocate memory" in error or "bad_alloc" in error:
+        return f"the PDF render needed more than {MEMORY_LIMIT_MB} MB of memory and was stopped; {allow_more}"
+    if finished.returncode < 0:
+        # Under the address-space limit, a C library that cannot allocate (Pango, HarfBuzz) crashes
+        # the process instead of raising MemoryError.
+        return f"the PDF render stopped without finishing (signal {-finished.returncode}), most likely because it needed more than {MEMORY_LIMIT_MB} MB of memory; {allow_more}"
+    return f"the PDF render failed: {last or 'no message (exit status ' + str(finished.returncode) + ')'}\n{error}"
+
+
+def main(job_file: str) -> int:
+    """The child: read the job, render, write the result as JSON."""
+    import dataclasses
+    import datetime as dt
+
+    job = json.loads(Path(job_file).read_text(encoding="utf-8"))
+    _limit_memory(job["memory_limit_mb"])
+    from pipelines.report.render import write_pdf
+
+    result = write_pdf(
+        Path(job["html"]).read_text(encoding="utf-8"),
+        Path(job["target"]),
+        base_dir=Path(job["base_dir"]),
+        allowed_roots=[Path(root) for root in job["allowed_roots"]],
+        attachments=[Path(path) for path in job["attachments"]],
+        build_date=dt.datetime.fromisoformat(job["build_date"]) if job["build_date"] else None,
+    )
+    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills]}
+    Path(job["result"]).write_text(json.dumps(record), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1]))

@@ -1,0 +1,42 @@
+"""The PDF rendered in a process of its own is the PDF rendered in the build's process, and a render
+that breaks a limit fails with a message saying which one and how to raise it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipelines.report import render_process
+from pipelines.report.render import write_pdf
+from pipelines.report.render_process import RenderFailed, write_pdf_in_own_process
+from tests.report.test_render_speedups import HTML
+
+BUILD_DATE = dt.datetime(2020, 10, 1, tzinfo=dt.timezone.utc)
+
+
+def test_the_own_process_writes_the_same_bytes_and_reports_the_same_result(tmp_path):
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    common = dict(base_dir=tmp_path, allowed_roots=[tmp_path], attachments=[tmp_path / "table.csv"], build_date=BUILD_DATE)
+    here = write_pdf(HTML, tmp_path / "here.pdf", **common)
+    there = write_pdf_in_own_process(HTML, tmp_path / "there.pdf", **common)
+    assert (tmp_path / "there.pdf").read_bytes() == (tmp_path / "here.pdf").read_bytes()
+    assert (there.pages, there.warnings, there.missing_glyphs, there.fills) == (here.pages, here.warnings, here.missing_glyphs, here.fills)
+
+
+def test_what_the_renderer_warns_about_comes_back_from_the_process(tmp_path):
+    html = "<html><body><p>x</p><img src='https://example.org/tracker.png' alt=''></body></html>"
+    result = write_pdf_in_own_process(html, tmp_path / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
+    assert any("example.org" in message for message in result.warnings)
+
+
+def test_a_render_over_the_memory_limit_says_so_and_how_to_allow_more(tmp_path, monkeypatch):
+    monkeypatch.setattr(render_process, "MEMORY_LIMIT_MB", 120)  # less than WeasyPrint needs to start
+    with pytest.raises(RenderFailed, match=r"more than 120 MB of memory; to allow more, set AFML_RENDER_MEMORY_MB"):
+        write_pdf_in_own_process(HTML, tmp_path / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_render_that_cannot_write_names_the_problem(tmp_path):
+    with pytest.raises(RenderFailed, match="PDF render failed: .*(No such file|not-a-folder)"):
+        write_pdf_in_own_process(HTML, tmp_path / "not-a-folder" / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
