@@ -62,8 +62,10 @@ def code_difference(published: dict, current: dict) -> str | None:
     """Why the code or its environment differ from the published build's, or None."""
     if published.get("edition") != current.get("edition"):
         return "the published build is of another edition"
-    if published.get("commit") != current.get("commit") or published.get("code_sha256") != current.get("code_sha256"):
+    if published.get("code_sha256") != current.get("code_sha256"):
         return "the code changed"
+    if published.get("commit") != current.get("commit"):  # a new commit, or edits to templates/ not committed yet
+        return f"the code's git commit changed ({published.get('commit', '?')[:8]}{'-dirty' if str(published.get('commit')).endswith('-dirty') else ''} → {current.get('commit', '?')[:8]}{'-dirty' if str(current.get('commit')).endswith('-dirty') else ''})"
     if published.get("packages") != current.get("packages"):
         return "package versions changed"
     return None
