@@ -3,6 +3,8 @@
 A build is a run of the ``build_edition`` job recorded in the instance under ``DAGSTER_HOME``, so it
 shows in the UI; a build into a scratch folder (``--outputs``/``--sources``) records into its own
 instance, ``<outputs>/.dagster``. One build per edition at a time (a lock file in the edition's outputs).
+An unchanged build is skipped; after a change, only what the changed files feed reruns
+(``operations/incremental.py``), and the first line says which kind of build runs and why.
 """
 
 from __future__ import annotations
