@@ -130,6 +130,21 @@ def test_a_table_change_would_rerun_the_tables_and_the_report_only(project, narr
     assert not selected & (CATALOG | {"survey_intake", "respondents", "initiatives", "cluster_indicators", "indicator_changes"})
 
 
+def test_a_missing_stored_result_means_a_full_build(project, narrative_rebuild):
+    from pipelines.operations.incremental import storage_path
+
+    append(project.paths.sources / "editions" / EDITION / "narrative" / "intro.md", "\nOne more sentence.\n")
+    stored = storage_path(project.instance, dg.AssetKey("initiatives"), EDITION)
+    aside = stored.with_name("aside")
+    stored.rename(aside)
+    try:
+        plan = project.plan()
+    finally:
+        aside.rename(stored)
+    assert not plan.partial and plan.reason == "full build: stored results of the published build are missing (initiatives)"
+    assert project.plan().partial
+
+
 def test_a_survey_change_reruns_the_survey_and_what_follows_and_strict_still_refuses(project, narrative_rebuild):
     survey = project.paths.sources / "editions" / EDITION / "survey" / "literature-review.csv"
     append(survey, "LR-997,THA,Incremental test initiative,Added by the incremental build test.,A,A1,,2020,,ongoing,unknown,,,,literature_review\n")
