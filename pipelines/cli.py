@@ -3,6 +3,8 @@
 A build is a run of the ``build_edition`` job recorded in the instance under ``DAGSTER_HOME``, so it
 shows in the UI; a build into a scratch folder (``--outputs``/``--sources``) records into its own
 instance, ``<outputs>/.dagster``. One build per edition at a time (a lock file in the edition's outputs).
+An unchanged build is skipped; after a change, only what the changed files feed reruns
+(``operations/incremental.py``), and the first line says which kind of build runs and why.
 """
 
 from __future__ import annotations
@@ -66,17 +68,23 @@ def wait_for_other_builds(instance, edition: str, timeout: float = 3600, poll: f
         time.sleep(poll)
 
 
-def run_build(instance, paths, edition: str, raise_on_error: bool = False, strict: bool = False, run_id: str | None = None, log_level: str = "WARNING"):
-    """Run the ``build_edition`` job (the one the UI, sensors and schedules run) for one edition,
-    in-process, recorded in ``instance`` (used by the CLI and the tests)."""
+def build_job(paths):
+    """The ``build_edition`` job (the one the UI, sensors and schedules run) for these folders."""
+    from pipelines.definitions import BUILD_JOB, definitions_for
+
+    return definitions_for(paths).resolve_job_def(BUILD_JOB)
+
+
+def run_build(instance, paths, edition: str, raise_on_error: bool = False, strict: bool = False, run_id: str | None = None, log_level: str = "WARNING", plan=None, job=None):
+    """Run the ``build_edition`` job for one edition, in-process, recorded in ``instance`` (used by the
+    CLI and the tests): all of it, or the assets a partial ``plan`` selects (see operations/incremental.py)."""
     import os
     import socket
 
-    from pipelines.definitions import BUILD_JOB, definitions_for
     from pipelines.partitions import sync_edition_partitions
 
     sync_edition_partitions(instance, paths)
-    job = definitions_for(paths).resolve_job_def(BUILD_JOB)
+    job = job or build_job(paths)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     if strict:
         run_config["ops"] = {"published_report": {"config": {"strict": True}}}
@@ -85,9 +93,24 @@ def run_build(instance, paths, edition: str, raise_on_error: bool = False, stric
         instance=instance,
         partition_key=edition,
         run_id=run_id,
-        tags={"afml/edition": edition, "afml/trigger": "command-line", "afml/pid": str(os.getpid()), "afml/host": socket.gethostname()},
+        asset_selection=sorted(plan.selection) if plan is not None and plan.partial else None,
+        tags={"afml/edition": edition, "afml/trigger": "command-line", "afml/pid": str(os.getpid()), "afml/host": socket.gethostname(), **(plan.tags() if plan is not None else {})},
         raise_on_error=raise_on_error,
     )
+
+
+def plan_for(instance, paths, edition: str, job, force: bool = False, current: dict | None = None):
+    """What a build of ``edition`` reruns now (everything, or what the changed files feed) and why;
+    ``current``: the provenance record of the sources and code now, if already collected."""
+    from pipelines.operations.incremental import plan_build
+    from pipelines.report.provenance import collect
+
+    if current is None and not force:
+        try:
+            current = collect(paths.sources, paths.templates, edition, "").as_record()
+        except Exception:  # noqa: BLE001 -- the build itself says which source and where
+            current = {}
+    return plan_build(instance, paths, edition, current, job.asset_layer.asset_graph, force=force)
 
 
 def published_fingerprint(edition_dir) -> str | None:
@@ -140,6 +163,7 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
 
     from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
     from pipelines.shared.locking import edition_lock
+    from pipelines.operations.incremental import count_steps
     from pipelines.operations.progress import Progress, stages_by_step
     from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
@@ -161,18 +185,27 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
         print(f"another build of {edition} is still running after an hour; not starting a second one", file=sys.stderr)
         return 1
     with edition_lock(edition_dir, announce=progress.say):
-        if not force and (edition_dir / "report.pdf").exists():
-            current = collect(paths.sources, paths.templates, edition, "").fingerprint
-            if current == published_fingerprint(edition_dir):
+        current = None
+        if not force:
+            try:
+                current = collect(paths.sources, paths.templates, edition, "").as_record()
+            except Exception:  # noqa: BLE001 -- a source the build cannot read: the build itself says which and where
+                current = {}
+        if current and (edition_dir / "report.pdf").exists():
+            if current["fingerprint"] == published_fingerprint(edition_dir):
                 print(f"{edition} is up to date (same code and inputs as the published build {shown(edition_dir / 'report.pdf')}); nothing rebuilt.")
                 print(f"To rebuild anyway: {make_command(edition, FORCE='1')} (or --force).")
                 return 0
+        job = build_job(paths)
+        plan = plan_for(instance, paths, edition, job, force, current)
+        progress.total = count_steps(job.asset_layer.asset_graph, plan.selection)
         run_id = str(uuid.uuid4())  # chosen here, so the progress display can listen to the run's events
         instance.add_event_listener(run_id, progress.on_event)
+        print(plan.reason, flush=True)
         print(f"building {edition} (Dagster run {run_id[:8]}){' in strict mode' if strict else ''}…", flush=True)
         try:
             with batch_collection(collect_after=False):  # the process ends with the build
-                result = run_build(instance, paths, edition, strict=strict, run_id=run_id, log_level="CRITICAL")
+                result = run_build(instance, paths, edition, strict=strict, run_id=run_id, log_level="CRITICAL", plan=plan, job=job)
         except Exception:  # the run could not even start (configuration, instance): still a short message
             import traceback
 

@@ -19,6 +19,9 @@ from pipelines.frameworks import Framework, load_framework
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILDS = "builds"
+WRITES_BUILD_FOLDER = {"afml/writes": "build-folder"}
+"""Asset tag of every asset that writes files into the run's build folder (``ProjectPaths.build_dir``):
+an incremental build always reruns them, so its published folder is as complete as a full build's."""
 
 
 def build_dir_for_run(edition_dir: Path, run_id: str) -> Path:

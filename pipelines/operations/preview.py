@@ -3,12 +3,8 @@ source or template file changes, and the page in the browser reloaded.
 
 One long-lived process keeps the edition's upstream data in memory (catalog, source tables, survey
 intake, indicators), computed by the same plain functions the Dagster assets call. A change
-recomputes only the stage its folder feeds, then the document and its HTML; the PDF is not rendered:
-
-- ``narrative/``, ``outline.yaml``, ``templates/`` → document and HTML only
-- the survey folder → intake, initiatives, indicators, document, HTML
-- ``tables/`` → source tables, document, HTML
-- anything else (catalog, frameworks, ``editions.yaml``, another edition) → everything
+recomputes only the stage its folder feeds (``stages.stage_of``: the same classification incremental
+builds use), then the document and its HTML; the PDF is not rendered.
 
 The files are watched by polling their modification times and sizes (no extra dependency). The page
 the browser gets is a copy of ``report.html`` with a small script that polls the preview's version
@@ -32,6 +28,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from pipelines.operations.stages import BRINGS, EVERYTHING, stage_of
 from pipelines.settings import ProjectPaths
 
 PREVIEW_FOLDER = "preview"
@@ -42,9 +39,6 @@ CONTEXT_CHARS = 160  # lines around the faulty one are shortened to this
 SETTLE_SECONDS, SETTLE_ROUNDS = 0.05, 20
 PORT_ATTEMPTS = 20
 
-# Stages in the order they are computed; a stage brings along every stage listed with it.
-EVERYTHING = ("catalog", "tables", "survey", "document")
-BRINGS = {"catalog": set(EVERYTHING), "tables": {"tables", "document"}, "survey": {"survey", "document"}, "document": {"document"}}
 
 RELOAD_SCRIPT = """<script id="afml-preview-reload">/* live preview only: reloads the page when the preview is rebuilt */
 (function () {
@@ -95,24 +89,6 @@ def snapshot(folders: list[Path]) -> dict[Path, tuple[int, int]]:
 
 def changed_files(before: dict, after: dict) -> list[Path]:
     return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-
-
-def stage_of(path: Path, paths: ProjectPaths, edition_id: str) -> str:
-    """The first stage a changed file feeds (see the module docstring)."""
-    edition_dir = paths.edition_sources(edition_id)
-    if path.is_relative_to(paths.templates):
-        return "document"
-    try:
-        survey_dir = paths.survey_dir(edition_id)
-    except Exception:  # noqa: BLE001 -- editions.yaml being edited: rebuild everything, which reports the problem
-        return "catalog"
-    if path.is_relative_to(survey_dir):
-        return "survey"
-    if path.is_relative_to(edition_dir / "narrative") or path.parent == edition_dir and path.suffix in (".yaml", ".yml"):
-        return "document"
-    if path.is_relative_to(edition_dir / "tables"):
-        return "tables"
-    return "catalog"
 
 
 @dataclass

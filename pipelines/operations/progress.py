@@ -33,8 +33,9 @@ class Progress:
 
     On a terminal, a background thread refreshes the live line every second (a PDF takes a while)."""
 
-    def __init__(self, stream: TextIO, stages: dict[str, tuple[str, str]], live: bool | None = None):
+    def __init__(self, stream: TextIO, stages: dict[str, tuple[str, str]], live: bool | None = None, total: int | None = None):
         self.stream = stream
+        self.total = total  # steps the run will take (fewer in an incremental build), if known
         self.stages = stages
         self.live = stream.isatty() if live is None else live
         self.started = time.monotonic()
@@ -61,7 +62,8 @@ class Progress:
         import shutil
 
         stage, name = self._current
-        text = f"[{self.elapsed():6.1f}s] {stage}: {name} … ({self.steps_done} steps done)"
+        done = f"{self.steps_done} of {self.total}" if self.total else str(self.steps_done)
+        text = f"[{self.elapsed():6.1f}s] {stage}: {name} … ({done} steps done)"
         width = shutil.get_terminal_size((100, 24)).columns - 1  # a wrapped line could not be rewritten
         self.stream.write("\r\x1b[2K" + text[:width])
         self.stream.flush()

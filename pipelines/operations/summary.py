@@ -99,29 +99,65 @@ def _detail(metadata: dict) -> str:
     return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items() if v)
 
 
-def summarize_run(instance, run_id: str, edition: str) -> BuildSummary:
-    """Read the summary of a run (finished or still running) from the instance's event log."""
+REUSED_FROM_TAG = f"{TAG_PREFIX}reused_from"
+"""Run tag of an incremental build: the run whose stored values it reused for the assets it did not rerun."""
+MAX_REUSE_CHAIN = 1000  # a guard against a cycle of tags set by hand
+
+
+def _recorded(instance, run_id: str) -> tuple[dict, dict]:
+    """What one run recorded: the metadata of each asset it materialised, and each check it evaluated."""
     import dagster as dg
 
-    summary = BuildSummary(edition)
+    materialized, checks = {}, {}
     kinds = {dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_CHECK_EVALUATION}
     for entry in instance.all_logs(run_id, of_type=kinds):
         data = entry.dagster_event.event_specific_data
         materialization = getattr(data, "materialization", None)
         if materialization is not None:
-            name = materialization.asset_key.to_user_string()
-            metadata = dict(materialization.metadata)
-            if name == INTAKE_ASSET:
-                summary.files_read = _int(metadata, "files_read")
-                summary.records_read = _int(metadata, "records_read")
-                summary.respondents_accepted = _int(metadata, "respondents_accepted")
-                summary.initiatives_accepted = _int(metadata, "initiatives_accepted")
-                summary.quarantined = _int(metadata, "rows_rejected")
-                summary.superseded = _int(metadata, "rows_superseded")
-                summary.unknown_columns = _int(metadata, "unknown_columns")
-            elif name == PUBLISH_ASSET and "published" in metadata:
-                summary.published = str(metadata["published"].value)
-        elif hasattr(data, "check_name") and not data.passed:
+            materialized[materialization.asset_key.to_user_string()] = dict(materialization.metadata)
+        elif hasattr(data, "check_name"):
+            checks[(data.asset_key.to_user_string(), data.check_name)] = data
+    return materialized, checks
+
+
+def recorded_with_reused(instance, run_id: str) -> tuple[dict, dict]:
+    """What a run recorded, completed, for the assets it did not select (and their checks), by what the
+    run it reused them from recorded (the ``REUSED_FROM_TAG`` of each run, followed back to a full build)."""
+    materialized, checks = {}, {}
+    claimed: set[str] = set()  # assets selected by a later run of the chain: theirs, even if they failed
+    seen = set()
+    while run_id and run_id not in seen and len(seen) < MAX_REUSE_CHAIN:
+        seen.add(run_id)
+        run = instance.get_run_by_id(run_id)
+        own_assets, own_checks = _recorded(instance, run_id)
+        materialized = {key: value for key, value in own_assets.items() if key not in claimed} | materialized
+        checks = {key: value for key, value in own_checks.items() if key[0] not in claimed} | checks
+        if run is None or run.asset_selection is None:  # a full build: nothing more to look for
+            break
+        claimed |= {key.to_user_string() for key in run.asset_selection}
+        run_id = run.tags.get(REUSED_FROM_TAG)
+    return materialized, checks
+
+
+def summarize_run(instance, run_id: str, edition: str) -> BuildSummary:
+    """Read the summary of a run (finished or still running) from the instance's event log; for an
+    incremental build, what it reused counts as if it had run again (so the summary equals a full build's)."""
+    summary = BuildSummary(edition)
+    materialized, checks = recorded_with_reused(instance, run_id)
+    intake = materialized.get(INTAKE_ASSET)
+    if intake is not None:
+        summary.files_read = _int(intake, "files_read")
+        summary.records_read = _int(intake, "records_read")
+        summary.respondents_accepted = _int(intake, "respondents_accepted")
+        summary.initiatives_accepted = _int(intake, "initiatives_accepted")
+        summary.quarantined = _int(intake, "rows_rejected")
+        summary.superseded = _int(intake, "rows_superseded")
+        summary.unknown_columns = _int(intake, "unknown_columns")
+    published = materialized.get(PUBLISH_ASSET, {})
+    if "published" in published:
+        summary.published = str(published["published"].value)
+    for _, data in sorted(checks.items()):  # one order, whichever run evaluated them
+        if not data.passed:
             summary.failed_checks.append(FailedCheck(data.asset_key.to_user_string(), data.check_name, data.severity.value, getattr(data, "description", None) or _detail(dict(data.metadata))))
     return summary
 

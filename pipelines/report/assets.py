@@ -20,7 +20,7 @@ from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html
 from pipelines.report.render_process import write_pdf_in_own_process
 from pipelines.report.volume import plan_volume
-from pipelines.settings import ProjectPaths
+from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
 from pipelines.shared.content_cache import cache_folder
 
 GROUP = "report"
@@ -46,7 +46,7 @@ def provenance_of(paths: ProjectPaths, edition_id: str, respondents: pd.DataFram
     return collect(paths.sources, paths.templates, edition.id, build_date_for(edition, respondents).strftime("%Y-%m-%dT%H:%M:%SZ")).as_record()
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"json"})
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"json"}, tags=WRITES_BUILD_FOLDER)
 def build_provenance(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame) -> dg.Output[dict]:
     """What this build was made from: edition, build date (from the data), git commit, key package
     versions and the SHA-256 of every input file. Written to manifest.json and printed in the colophon."""
@@ -165,7 +165,7 @@ def report_document(
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"])
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"], tags=WRITES_BUILD_FOLDER)
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
     """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
     folder, linking each table and figure to its data published beside it; passes the paged variant
@@ -186,7 +186,7 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"])
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"], tags=WRITES_BUILD_FOLDER)
 def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
     CSV files, fetching only the project's own files. Rendered in a process of its own, with a memory

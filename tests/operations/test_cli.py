@@ -37,6 +37,7 @@ def test_two_builds_started_at_once_run_one_after_the_other(tmp_path):
     for process, (out, err) in zip(processes, outs):
         assert process.returncode == 0, out + err
         assert "built afml-13" in out
+        assert "full build: asked for (--force)\n" in out  # the one line saying what the build reruns and why
     waited = [out for out, _ in outs if "waiting for the other build of afml-13 to finish" in out]
     assert len(waited) == 1
     # both published one after the other: two complete builds, the stable paths through the newest

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.operations.preview import PreviewServer, stage_of, with_reload_script
+from pipelines.operations.preview import PreviewServer, with_reload_script
+from pipelines.operations.stages import stage_of
 from pipelines.settings import ProjectPaths
 
 SOURCES = Path(__file__).resolve().parents[2] / "sources"

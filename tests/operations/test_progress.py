@@ -11,7 +11,7 @@ import uuid
 from pipelines.operations.progress import Progress
 
 
-def run_with_progress(live: bool, tmp_path) -> str:
+def run_with_progress(live: bool, tmp_path, total: int | None = None) -> str:
     @dg.op
     def read_survey():
         return 1
@@ -25,7 +25,7 @@ def run_with_progress(live: bool, tmp_path) -> str:
         render_pdf(read_survey())
 
     stream = io.StringIO()
-    progress = Progress(stream, {"read_survey": ("survey", "read_survey"), "render_pdf": ("report", "render_pdf")}, live=live)
+    progress = Progress(stream, {"read_survey": ("survey", "read_survey"), "render_pdf": ("report", "render_pdf")}, live=live, total=total)
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
         run_id = str(uuid.uuid4())
         instance.add_event_listener(run_id, progress.on_event)
@@ -40,6 +40,12 @@ def test_on_a_terminal_one_line_is_rewritten(tmp_path):
     lines = out.split("\n")
     assert len(lines) == 2 and "report      render_pdf FAILED" in lines[0]  # only the failure stays
     assert out.endswith("\n")  # no live line left over before the summary
+
+
+def test_the_live_line_counts_against_the_steps_of_the_run(tmp_path):
+    """An incremental build runs fewer steps: the live line says how many of them are done."""
+    out = run_with_progress(True, tmp_path, total=2)
+    assert "survey: read_survey … (0 of 2 steps done)" in out and "report: render_pdf … (1 of 2 steps done)" in out
 
 
 def test_off_a_terminal_plain_lines(tmp_path):

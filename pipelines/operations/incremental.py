@@ -1,0 +1,144 @@
+"""Incremental builds: after a change of a few source files, rerun only the assets those files feed and
+everything downstream of them; the other assets' values are loaded from the instance's storage, where
+the published build's run left them (Dagster does that for unselected upstream assets).
+
+The published build's ``manifest.json`` is the baseline: the files whose SHA-256 differ (or that were
+added or removed) are the change, and :mod:`pipelines.operations.stages` says which first assets they
+feed. Assets that write into the run's build folder (tag ``WRITES_BUILD_FOLDER``) always rerun, so the
+new build folder is as complete as a full build's. Anything less certain means a full build: another
+code commit or package versions, a change of the catalog or frameworks, a newer run of the edition
+than the published one (its stored values would be the ones loaded), a stored value missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.operations.publishing import COMPLETE_MARKER, LATEST
+from pipelines.operations.stages import EVERYTHING, ROOT_ASSETS, STAGE_NAMES, stage_of
+from pipelines.operations.summary import REUSED_FROM_TAG
+from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
+
+SHOWN_FILES = 3  # changed files named in the one line a build starts with
+
+
+@dataclass
+class BuildPlan:
+    """What a build runs: everything (``selection`` None) or the assets in ``selection``, reusing the
+    stored values of run ``reused_from``; ``reason`` says which and why, in the user's words."""
+
+    reason: str
+    selection: set | None = None  # of AssetKey
+    reused_from: str | None = None
+    changed: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return self.selection is not None
+
+    def tags(self) -> dict[str, str]:
+        return {REUSED_FROM_TAG: self.reused_from} if self.partial else {}
+
+
+def full(reason: str) -> BuildPlan:
+    return BuildPlan(f"full build: {reason}")
+
+
+def _named(files: list[str]) -> str:
+    shown = ", ".join(files[:SHOWN_FILES])
+    return shown + (f" and {len(files) - SHOWN_FILES} more" if len(files) > SHOWN_FILES else "")
+
+
+def changed_inputs(published: dict, current: dict) -> list[str]:
+    """Input files (as the manifests name them) added, removed or with other contents."""
+    before = {(i["path"], i["sha256"]) for i in published.get("inputs", [])}
+    after = {(i["path"], i["sha256"]) for i in current.get("inputs", [])}
+    return sorted({path for path, _ in before ^ after})
+
+
+def code_difference(published: dict, current: dict) -> str | None:
+    """Why the code or its environment differ from the published build's, or None."""
+    if published.get("edition") != current.get("edition"):
+        return "the published build is of another edition"
+    if published.get("code_sha256") != current.get("code_sha256"):
+        return "the code changed"
+    if published.get("commit") != current.get("commit"):  # a new commit, or edits to templates/ not committed yet
+        return f"the code's git commit changed ({published.get('commit', '?')[:8]}{'-dirty' if str(published.get('commit')).endswith('-dirty') else ''} → {current.get('commit', '?')[:8]}{'-dirty' if str(current.get('commit')).endswith('-dirty') else ''})"
+    if published.get("packages") != current.get("packages"):
+        return "package versions changed"
+    return None
+
+
+def newest_run(instance, edition: str):
+    """The newest run that materialised anything of this edition's partition (its storage is what is left)."""
+    import dagster as dg
+
+    runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/partition": edition}), limit=1)
+    return runs[0] if runs else None
+
+
+def stored_inputs(asset_graph, selection: set) -> set:
+    """The asset keys whose stored values a run of ``selection`` loads: data inputs (not ``deps=``
+    ordering) of the selected assets and of their checks that the selection does not compute."""
+    checks = asset_graph.get_check_keys_for_assets(selection)
+    nodes = {asset_graph.assets_def_for_key(key) for key in [*selection, *checks]}
+    needed = set()
+    for node in nodes:
+        for name, key in node.keys_by_input_name.items():
+            if key not in selection and not node.op.ins[name].dagster_type.is_nothing:
+                needed.add(key)
+    return needed
+
+
+def count_steps(asset_graph, selection: set | None) -> int:
+    """The steps of a build: one per asset and one per check of the selection (of the whole job if None)."""
+    keys = set(asset_graph.executable_asset_keys) if selection is None else selection
+    return len(keys) + len(asset_graph.get_check_keys_for_assets(keys))
+
+
+def storage_path(instance, key, partition: str) -> Path:
+    """Where the default IO manager (pickles under the instance's ``storage/``) keeps an asset's value."""
+    return Path(instance.storage_directory()).joinpath(*key.path, partition)
+
+
+def plan_build(instance, paths: ProjectPaths, edition: str, current: dict, asset_graph, force: bool = False) -> BuildPlan:
+    """Full or partial build of ``edition``, given the provenance record of the current sources and code."""
+    import dagster as dg
+
+    if force:
+        return full("asked for (--force)")
+    if not current:
+        return full("the sources could not be read in advance")
+    latest = paths.edition_outputs(edition) / LATEST
+    try:
+        published = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+        run_id = json.loads((latest / COMPLETE_MARKER).read_text(encoding="utf-8"))["run_id"]
+    except (OSError, ValueError, KeyError):
+        return full("no published build to start from")
+    why = code_difference(published, current)
+    if why:
+        return full(why)
+    changed = changed_inputs(published, current)
+    if not changed:
+        return full("no input file changed (the build date or something else did)")
+    stage_by_file = {name: stage_of(paths.root / name, paths, edition) for name in changed}
+    stages = set(stage_by_file.values())
+    broad = [name for name, stage in stage_by_file.items() if stage == "catalog"]
+    if broad:
+        return full(f"{_named(broad)} changed")
+    newest = newest_run(instance, edition)
+    if newest is None or newest.run_id != run_id:
+        return full(f"the last build of {edition} is not the published one (its stored results cannot be reused)")
+    if newest.status != dg.DagsterRunStatus.SUCCESS:
+        return full(f"the published build's run {run_id[:8]} did not succeed")
+    roots = [dg.AssetKey(name) for stage in stages for name in ROOT_ASSETS[stage]]
+    tag_key, tag_value = next(iter(WRITES_BUILD_FOLDER.items()))
+    selected = (dg.AssetSelection.assets(*roots) | dg.AssetSelection.tag(tag_key, tag_value)).downstream()
+    selection = set(selected.resolve(asset_graph))
+    missing = sorted(key.to_user_string() for key in stored_inputs(asset_graph, selection) if not storage_path(instance, key, edition).exists())
+    if missing:
+        return full(f"stored results of the published build are missing ({', '.join(missing[:SHOWN_FILES])})")
+    what = "rebuilding the report only" if stages == {"document"} else f"rebuilding from {' and '.join(STAGE_NAMES[s] for s in EVERYTHING if s in stages - {'document'})} on"
+    return BuildPlan(f"{what}: {_named(changed)} changed", selection, run_id, changed)

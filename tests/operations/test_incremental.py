@@ -1,0 +1,207 @@
+"""Incremental builds on the real afml-13 edition, in a copy of sources/: a narrative change reruns the
+report only and publishes the same bytes as a forced build; a survey change reruns the survey and what
+follows, not the catalog; a failed build makes the next one full; the summary is the full build's."""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from tests.conftest import SOURCES
+
+EDITION = "afml-13"
+# What a build folder holds besides the files every build writes: the marker naming the run that published it.
+RUN_MARKER = "BUILD.json"
+WRITERS = {"build_provenance", "source_table_exports", "validation_reports", "survey_exports", "indicator_exports", "report_html", "report_pdf", "data_package", "published_report"}
+CATALOG = {"forums", "forum_subthemes", "clusters", "subclusters", "recommendations", "cluster_memberships"}
+
+
+class Project:
+    """A copy of sources/, its outputs and its instance, built with the command line's plan."""
+
+    def __init__(self, root: Path, sources: Path):
+        from pipelines.cli import build_job
+        from pipelines.settings import ProjectPaths
+
+        (root / "home").mkdir(parents=True, exist_ok=True)
+        self.instance = dg.DagsterInstance.local_temp(str(root / "home"))
+        self.paths = ProjectPaths(sources_dir=str(sources), outputs_dir=str(root / "outputs"))
+        self.job = build_job(self.paths)
+
+    def plan(self, force: bool = False):
+        from pipelines.cli import plan_for
+
+        return plan_for(self.instance, self.paths, EDITION, self.job, force)
+
+    def build(self, plan, strict: bool = False):
+        from pipelines.cli import run_build
+
+        result = run_build(self.instance, self.paths, EDITION, plan=plan, job=self.job, strict=strict)
+        return result
+
+    def materialized(self, run_id: str) -> set[str]:
+        events = self.instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+        return {e.dagster_event.event_specific_data.materialization.asset_key.to_user_string() for e in events}
+
+    def summary(self, run_id: str):
+        from pipelines.operations.summary import summarize_run
+
+        return summarize_run(self.instance, run_id, EDITION)
+
+    def build_folder(self, run_id: str) -> Path:
+        (folder,) = (self.paths.outputs / EDITION / "builds").glob(f"*-{run_id[:8]}")
+        return folder
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != RUN_MARKER}
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """afml-13 built once in full from a copy of sources/ (the published build the tests start from)."""
+    root = tmp_path_factory.mktemp("incremental")
+    sources = root / "sources"
+    shutil.copytree(SOURCES, sources)
+    project = Project(root, sources)
+    plan = project.plan()
+    assert not plan.partial and plan.reason == "full build: no published build to start from"
+    result = project.build(plan)
+    assert result.success
+    project.first_run = result.run_id
+    return project
+
+
+@pytest.fixture(scope="module")
+def narrative_rebuild(project):
+    """A sentence appended to a narrative file, then built: the run id."""
+    append(project.paths.sources / "editions" / EDITION / "narrative" / "next-steps.md", "\nThe next forum will review these steps again.\n")
+    plan = project.plan()
+    assert plan.partial, plan.reason
+    assert plan.reason == f"rebuilding the report only: sources/editions/{EDITION}/narrative/next-steps.md changed"
+    assert plan.reused_from == project.first_run
+    result = project.build(plan)
+    assert result.success
+    return result.run_id
+
+
+def test_a_narrative_change_reruns_the_report_and_publishes_the_bytes_of_a_forced_build(project, narrative_rebuild, tmp_path):
+    # only the report and the assets that write the build folder ran; the survey intake, tables, catalog were reused
+    assert project.materialized(narrative_rebuild) == {"report_document"} | WRITERS
+    steps = {s.step_key for s in project.instance.get_run_step_stats(narrative_rebuild)}
+    assert "survey_intake" not in steps and "printed_vs_computed_printed_values_agree" not in steps
+    assert "report_document_report_text_has_glyphs" in steps  # the checks of rerun assets come along
+    assert project.instance.get_run_by_id(narrative_rebuild).tags["afml/reused_from"] == project.first_run
+    # a forced build of the same inputs, in its own instance and outputs folder, publishes the same files
+    forced = Project(tmp_path, project.paths.sources)
+    result = forced.build(forced.plan(force=True))
+    assert result.success
+    incremental, full = files_of(project.build_folder(narrative_rebuild)), files_of(forced.build_folder(result.run_id))
+    assert sorted(incremental) == sorted(full)
+    assert [name for name in full if incremental[name] != full[name]] == []
+    assert b"The next forum will review these steps again." in incremental["report.html"]
+    assert (project.paths.outputs / EDITION / "latest").resolve() == project.build_folder(narrative_rebuild)
+    # the summary, made of what the reused run recorded, is the full build's: failed WARN check included
+    summary = project.summary(narrative_rebuild)
+    assert summary == forced.summary(result.run_id)
+    assert summary.files_read == 10 and summary.records_read == 420 and summary.quarantined == 0
+    assert [c.check for c in summary.failed_warnings] == ["printed_values_agree"]
+
+
+def test_a_table_change_would_rerun_the_tables_and_the_report_only(project, narrative_rebuild):
+    table = next((project.paths.sources / "editions" / EDITION / "tables").glob("*.yaml"))
+    original = table.read_text(encoding="utf-8")
+    try:
+        table.write_text(original + "\n", encoding="utf-8")
+        plan = project.plan()
+    finally:
+        table.write_text(original, encoding="utf-8")
+    assert plan.partial and plan.reason.startswith("rebuilding from the source tables on: ")
+    selected = {key.to_user_string() for key in plan.selection}
+    assert {"source_tables", "printed_vs_computed", "report_document", "report_pdf"} | WRITERS <= selected
+    assert not selected & (CATALOG | {"survey_intake", "respondents", "initiatives", "cluster_indicators", "indicator_changes"})
+
+
+def test_a_missing_stored_result_means_a_full_build(project, narrative_rebuild):
+    from pipelines.operations.incremental import storage_path
+
+    append(project.paths.sources / "editions" / EDITION / "narrative" / "intro.md", "\nOne more sentence.\n")
+    stored = storage_path(project.instance, dg.AssetKey("initiatives"), EDITION)
+    aside = stored.with_name("aside")
+    stored.rename(aside)
+    try:
+        plan = project.plan()
+    finally:
+        aside.rename(stored)
+    assert not plan.partial and plan.reason == "full build: stored results of the published build are missing (initiatives)"
+    assert project.plan().partial
+
+
+def test_a_survey_change_reruns_the_survey_and_what_follows_and_strict_still_refuses(project, narrative_rebuild):
+    survey = project.paths.sources / "editions" / EDITION / "survey" / "literature-review.csv"
+    append(survey, "LR-997,THA,Incremental test initiative,Added by the incremental build test.,A,A1,,2020,,ongoing,unknown,,,,literature_review\n")
+    plan = project.plan()
+    assert plan.partial and plan.reason.startswith("rebuilding from the survey on: ")
+    assert plan.reused_from == narrative_rebuild  # itself a partial build: the reuse goes back through it
+    result = project.build(plan, strict=True)
+    ran = project.materialized(result.run_id)
+    assert {"survey_intake", "respondents", "initiatives", "cluster_indicators", "subcluster_indicators", "coverage", "indicator_changes", "report_document", "report_pdf"} <= ran
+    assert not ran & (CATALOG | {"source_tables", "printed_vs_computed"})
+    # strict mode sees the failed WARN check of the reused tables stage and publishes nothing
+    assert not result.success
+    summary = project.summary(result.run_id)
+    assert summary.initiatives_accepted == 390 and [c.check for c in summary.failed_warnings] == ["printed_values_agree"]
+    assert (project.paths.outputs / EDITION / "latest").resolve() == project.build_folder(narrative_rebuild)
+    # the refused run overwrote the stored values: the next build cannot reuse them
+    plan = project.plan()
+    assert not plan.partial and plan.reason == f"full build: the last build of {EDITION} is not the published one (its stored results cannot be reused)"
+
+
+def test_after_a_failed_build_the_next_one_is_full(tmp_path):
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES, sources)
+    project = Project(tmp_path, sources)
+    assert project.build(project.plan()).success
+    narrative = sources / "editions" / EDITION / "narrative" / "intro.md"
+    original = narrative.read_text(encoding="utf-8")
+    append(narrative, "\n{{ 1 / 0 }}\n")
+    plan = project.plan()
+    assert plan.partial
+    failed = project.build(plan)
+    assert not failed.success  # build_provenance ran and stored its new value before report_document failed
+    narrative.write_text(original + "\nA corrected sentence.\n", encoding="utf-8")
+    plan = project.plan()
+    assert not plan.partial and "is not the published one" in plan.reason
+
+
+def test_changes_of_code_or_catalog_mean_a_full_build():
+    from pipelines.operations.incremental import changed_inputs, code_difference
+
+    before = {"edition": EDITION, "commit": "a", "code_sha256": "c", "packages": {"dagster": "1"}, "inputs": [{"path": "x", "sha256": "1"}, {"path": "y", "sha256": "2"}]}
+    assert code_difference(before, before) is None
+    assert code_difference(before, before | {"code_sha256": "d"}) == "the code changed"
+    assert code_difference(before, before | {"packages": {"dagster": "2"}}) == "package versions changed"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    assert code_difference(before | {"commit": commit}, before | {"commit": commit + "-dirty"}) == "the code's git commit changed (01234567 → 01234567-dirty)"
+    assert changed_inputs(before, before | {"inputs": [{"path": "x", "sha256": "9"}, {"path": "z", "sha256": "3"}]}) == ["x", "y", "z"]
+
+
+def test_every_asset_that_writes_the_build_folder_is_tagged_and_the_roots_exist():
+    """An untagged writer would leave its files out of an incremental build's folder."""
+    from pipelines.definitions import ALL_ASSETS
+    from pipelines.operations.stages import ROOT_ASSETS
+    from pipelines.settings import WRITES_BUILD_FOLDER
+
+    writes = {a.key.to_user_string() for a in ALL_ASSETS if "build_dir(" in inspect.getsource(a.op.compute_fn.decorated_fn)}
+    tagged = {a.key.to_user_string() for a in ALL_ASSETS if WRITES_BUILD_FOLDER.items() <= dict(a.tags_by_key[a.key]).items()}
+    assert writes == tagged == WRITERS
+    names = {a.key.to_user_string() for a in ALL_ASSETS}
+    assert {root for roots in ROOT_ASSETS.values() for root in roots} <= names
