@@ -6,7 +6,7 @@ The published build's ``manifest.json`` is the baseline: the files whose SHA-256
 added or removed) are the change, and :mod:`pipelines.operations.stages` says which first assets they
 feed. Assets that write into the run's build folder (tag ``WRITES_BUILD_FOLDER``) always rerun, so the
 new build folder is as complete as a full build's. Anything less certain means a full build: another
-code commit or package versions, a change of the catalog or frameworks, a newer run of the edition
+code or package versions, a change of the catalog or frameworks, a newer run of the edition
 than the published one (its stored values would be the ones loaded), a stored value missing.
 """
 
@@ -59,13 +59,17 @@ def changed_inputs(published: dict, current: dict) -> list[str]:
 
 
 def code_difference(published: dict, current: dict) -> str | None:
-    """Why the code or its environment differ from the published build's, or None."""
+    """Why the code or its environment differ from the published build's, or None.
+
+    The git commit is not compared: the pipeline's code is (``code_sha256``, every module of
+    ``pipelines/``), templates are inputs (a changed one reruns the report), and the commit itself is
+    printed only in the colophon, which every build, partial or not, writes anew. So a new commit that
+    changes no code, or an uncommitted template edit (which marks the commit ``-dirty``), reuses the
+    stored results all the same."""
     if published.get("edition") != current.get("edition"):
         return "the published build is of another edition"
     if published.get("code_sha256") != current.get("code_sha256"):
         return "the code changed"
-    if published.get("commit") != current.get("commit"):  # a new commit, or edits to templates/ not committed yet
-        return f"the code's git commit changed ({published.get('commit', '?')[:8]}{'-dirty' if str(published.get('commit')).endswith('-dirty') else ''} → {current.get('commit', '?')[:8]}{'-dirty' if str(current.get('commit')).endswith('-dirty') else ''})"
     if published.get("packages") != current.get("packages"):
         return "package versions changed"
     return None
