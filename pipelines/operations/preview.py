@@ -11,7 +11,8 @@ the browser gets is a copy of ``report.html`` with a small script that polls the
 and reloads when it changes; the published report never contains it. A build that fails (a narrative
 typo, a bad survey row) shows a readable error page naming the file and line, the last good page
 stays at ``/last-good``, and saving the fixed file brings the page back. Everything the preview
-writes goes to ``outputs/<edition>/preview/``: never into a published build, never into the Dagster
+writes goes to ``outputs/<edition>/preview/`` (and the charts and font subsets it makes to the content
+cache ``outputs/.cache/`` the builds share): never into a published build, never into the Dagster
 instance.
 """
 
@@ -190,6 +191,7 @@ class Preview:
         from pipelines.indicators.change import changes_since_previous
         from pipelines.report.assets import document_of, provenance_of
         from pipelines.report.render import render_html
+        from pipelines.shared.content_cache import cache_folder
         from pipelines.survey.assets import initiatives_of_edition, intake_of_edition
         from pipelines.tables.assets import load_edition_tables, printed_vs_computed_of
 
@@ -218,12 +220,13 @@ class Preview:
             )
             self.stale.discard("survey")
         provenance = provenance_of(paths, eid, d["respondents"])
-        document = document_of(
-            paths, eid, c["forums"], c["forum_subthemes"], c["clusters"], c["subclusters"], c["recommendations"], c["cluster_memberships"],
-            d["source_tables"], d["printed_vs_computed"], d["survey_intake"], d["respondents"], d["initiatives"],
-            d["cluster_indicators"], d["subcluster_indicators"], d["coverage"], d["indicator_changes"], provenance,
-        )  # fmt: skip
-        return render_html(document, paths.templates, medium="html")
+        with cache_folder(paths.cache_dir):  # the charts and font subsets the builds already made
+            document = document_of(
+                paths, eid, c["forums"], c["forum_subthemes"], c["clusters"], c["subclusters"], c["recommendations"], c["cluster_memberships"],
+                d["source_tables"], d["printed_vs_computed"], d["survey_intake"], d["respondents"], d["initiatives"],
+                d["cluster_indicators"], d["subcluster_indicators"], d["coverage"], d["indicator_changes"], provenance,
+            )  # fmt: skip
+            return render_html(document, paths.templates, medium="html")
 
     def rebuild(self, stages=EVERYTHING) -> bool:
         """Recompute from ``stages`` on; True when the page built. A failure keeps the last good page."""

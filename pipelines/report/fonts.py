@@ -8,8 +8,9 @@ the output never depends on the host's fonts. All are under the SIL Open Font Li
   this order (:data:`SERIF_STACK`, :data:`SANS_STACK`).
 
 Fonts are embedded as ``data:`` URIs, which keeps the HTML edition a single self-contained file and
-lets the PDF renderer's URL fetcher refuse every other file. A fallback family is embedded only when
-the document has a character the paper's own faces lack, reduced to the characters used, and (the
+lets the PDF renderer's URL fetcher refuse every other file. Every face is reduced to the characters
+the document can draw (fontTools, cached by content); a fallback family is embedded only when
+the document has a character the paper's own faces lack, and (the
 Noto files being variable fonts) pinned to a static instance per weight, so that WeasyPrint, the
 browsers and matplotlib all see ordinary faces.
 """
@@ -198,9 +199,9 @@ def _subset_now(face: Face, characters: frozenset[str]) -> bytes:
 
 
 @functools.lru_cache(maxsize=8)
-def font_face_css(characters: frozenset[str], subset_primary: bool = True, epoch: int | None = None) -> str:
-    """``@font-face`` rules with the fonts inlined: the paper's faces (reduced to ``characters`` when
-    ``subset_primary``) and the fallback families those characters need, always reduced.
+def font_face_css(characters: frozenset[str], epoch: int | None = None) -> str:
+    """``@font-face`` rules with the fonts inlined: the paper's faces and the fallback families
+    ``characters`` need, each reduced to ``characters``.
 
     ``epoch`` (the build's ``SOURCE_DATE_EPOCH``) is part of the cache key only: a cached result is
     never reused for a build of another date.
@@ -208,8 +209,7 @@ def font_face_css(characters: frozenset[str], subset_primary: bool = True, epoch
     needed = set(fallback_families(characters))
     rules = []
     for face in PRIMARY + [f for f in FALLBACK if f.family in needed]:
-        raw = _subset(face, characters) if subset_primary or face in FALLBACK else face.path.read_bytes()
-        data = base64.b64encode(raw).decode("ascii")
+        data = base64.b64encode(_subset(face, characters)).decode("ascii")
         rules.append(
             f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: {face.style}; '
             f'src: url("data:font/ttf;base64,{data}") format("truetype"); }}'

@@ -35,12 +35,27 @@ def render_html(document, templates_dir: Path, medium: str, data_links: dict | N
     # The fonts are embedded last, reduced to the characters the page actually uses.
     placeholder = "/*@font-face rules*/"
     html = env.get_template("report/report.html.j2").render(doc=document, medium=medium, css=Markup(css), fonts_css=Markup(placeholder), **html_edition_context(templates_dir, medium, data_links))
-    characters = frozenset(html_lib.unescape(html)) | frozenset("–—‘’“”…•·×")
+    characters = drawn_characters(html_lib.unescape(html))
     epoch = epoch_of(document.build_date)
     with source_date_epoch(epoch):
-        # The PDF keeps the paper's own faces whole: WeasyPrint subsets what it embeds itself.
-        fonts = font_face_css(characters, subset_primary=medium == "html", epoch=epoch)
+        # Both media embed the faces reduced to the characters the page can show (cached by content,
+        # see pipelines/shared/content_cache.py): a smaller page to parse, and for the PDF fonts that
+        # WeasyPrint loads and subsets again in a fraction of the time a whole face takes.
+        fonts = font_face_css(characters, epoch=epoch)
     return html.replace(placeholder, fonts, 1)
+
+
+# Characters the renderers may draw that the page's text need not contain: typographic marks the
+# stylesheets or the layout bring in (list bullets, leaders, dashes, quotes).
+TYPOGRAPHIC_MARKS = frozenset("–—‘’“”…•·×")
+
+
+def drawn_characters(text: str) -> frozenset[str]:
+    """The characters a page with ``text`` (its markup and stylesheets included) can draw: the text's
+    own, their upper- and lower-case forms (``text-transform``), and :data:`TYPOGRAPHIC_MARKS`."""
+    own = frozenset(text)
+    cased = frozenset("".join(c.upper() + c.lower() for c in own))
+    return own | cased | TYPOGRAPHIC_MARKS
 
 
 def epoch_of(when: dt.datetime | None) -> int | None:
