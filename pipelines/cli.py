@@ -99,17 +99,25 @@ def run_build(instance, paths, edition: str, raise_on_error: bool = False, stric
     )
 
 
+def current_provenance(paths, edition: str) -> dict:
+    """The provenance record of the sources and code as they are now (what the published build's
+    manifest.json is compared with); empty when a source cannot be read: the build itself then says
+    which and where."""
+    from pipelines.report.provenance import collect
+
+    try:
+        return collect(paths.sources, paths.templates, edition, "").as_record()
+    except Exception:  # noqa: BLE001 -- reported by the build, with file and line
+        return {}
+
+
 def plan_for(instance, paths, edition: str, job, force: bool = False, current: dict | None = None):
     """What a build of ``edition`` reruns now (everything, or what the changed files feed) and why;
     ``current``: the provenance record of the sources and code now, if already collected."""
     from pipelines.operations.incremental import plan_build
-    from pipelines.report.provenance import collect
 
     if current is None and not force:
-        try:
-            current = collect(paths.sources, paths.templates, edition, "").as_record()
-        except Exception:  # noqa: BLE001 -- the build itself says which source and where
-            current = {}
+        current = current_provenance(paths, edition)
     return plan_build(instance, paths, edition, current, job.asset_layer.asset_graph, force=force)
 
 
@@ -165,7 +173,6 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
     from pipelines.shared.locking import edition_lock
     from pipelines.operations.incremental import count_steps
     from pipelines.operations.progress import Progress, stages_by_step
-    from pipelines.report.provenance import collect
     from pipelines.settings import ProjectPaths
     from pipelines.shared.collection import batch_collection
 
@@ -185,12 +192,7 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
         print(f"another build of {edition} is still running after an hour; not starting a second one", file=sys.stderr)
         return 1
     with edition_lock(edition_dir, announce=progress.say):
-        current = None
-        if not force:
-            try:
-                current = collect(paths.sources, paths.templates, edition, "").as_record()
-            except Exception:  # noqa: BLE001 -- a source the build cannot read: the build itself says which and where
-                current = {}
+        current = None if force else current_provenance(paths, edition)
         if current and (edition_dir / "report.pdf").exists():
             if current["fingerprint"] == published_fingerprint(edition_dir):
                 print(f"{edition} is up to date (same code and inputs as the published build {shown(edition_dir / 'report.pdf')}); nothing rebuilt.")
