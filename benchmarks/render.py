@@ -5,14 +5,16 @@ WeasyPrint (the pipeline's ``write_pdf``) and headless Chromium printing the sam
 
 The paged HTML is the ``report_html`` output the build's Dagster instance stored
 (``<outputs>/.dagster/storage/report_html/<edition>``); it is self-contained (fonts and charts as
-``data:`` URLs), so Chromium needs no other file. Prints JSON: seconds of each (WeasyPrint: the
-``write_pdf_in_own_process`` call the build makes, a process started for it; Chromium: the whole process), or ``chromium_s: null`` with the
-reason when no Chromium is installed.
+``data:`` URLs), so Chromium needs no other file. Prints JSON: the median seconds of each over
+``AFML_BENCH_RENDER_RUNS`` alternating runs (3) and every run. WeasyPrint: the
+``write_pdf_in_own_process`` call the build makes, a process started for it; Chromium: the whole
+process. ``chromium_s`` is null when no Chromium is installed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shutil
 import subprocess
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -69,15 +72,25 @@ def chromium_seconds(page: Path, target: Path) -> float | None:
     return seconds
 
 
-def main(outputs: Path, edition: str) -> dict:
+RUNS = int(os.environ.get("AFML_BENCH_RENDER_RUNS", "3"))
+
+
+def main(outputs: Path, edition: str, runs: int = RUNS) -> dict:
+    """Medians of ``runs`` alternating runs of each (a busy two-core machine varies by ±10 %)."""
     html = paged_html(outputs, edition)
+    weasy, chromium = [], []
     with tempfile.TemporaryDirectory(prefix="afml-bench-render-") as scratch:
         folder = Path(scratch)
         page = folder / "paged.html"
         page.write_text(html, encoding="utf-8")
-        weasy = weasyprint_seconds(html, outputs, edition, folder / "weasyprint.pdf")
-        chromium = chromium_seconds(page, folder / "chromium.pdf")
-    return {"weasyprint_s": round(weasy, 2), "chromium_s": None if chromium is None else round(chromium, 2)}
+        for _ in range(runs):
+            weasy.append(weasyprint_seconds(html, outputs, edition, folder / "weasyprint.pdf"))
+            chromium.append(chromium_seconds(page, folder / "chromium.pdf"))
+    return {
+        "weasyprint_s": round(median(weasy), 2),
+        "chromium_s": None if None in chromium else round(median(chromium), 2),
+        "runs": {"weasyprint": [round(s, 2) for s in weasy], "chromium": [None if s is None else round(s, 2) for s in chromium]},
+    }
 
 
 if __name__ == "__main__":
