@@ -174,7 +174,7 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
     from pipelines.operations.incremental import count_steps
     from pipelines.operations.progress import Progress, stages_by_step
     from pipelines.settings import ProjectPaths
-    from pipelines.shared.collection import batch_collection
+    from pipelines.shared.garbage_collection import batch_collection
 
     overrides = {k: v for k, v in {"outputs_dir": outputs, "sources_dir": sources}.items() if v}
     paths = ProjectPaths(**overrides)

@@ -16,7 +16,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from pipelines.report.fonts import font_face_css
-from pipelines.shared.collection import batch_collection
+from pipelines.shared.garbage_collection import batch_collection
 from pipelines.shared.jinja_env import make_environment
 
 STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}

@@ -8,7 +8,7 @@ import gc
 import pydyf
 
 from pipelines.report.render import memoized_page_references, write_pdf
-from pipelines.shared.collection import BATCH_THRESHOLDS, batch_collection
+from pipelines.shared.garbage_collection import BATCH_THRESHOLDS, batch_collection
 
 BUILD_DATE = dt.datetime(2020, 10, 1, tzinfo=dt.timezone.utc)
 # Several pages, headings (tagged, bookmarked), a table and internal links: what PDF/UA tagging walks.
