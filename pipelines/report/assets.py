@@ -4,6 +4,7 @@
 import datetime as dt
 import functools
 import hashlib
+import inspect
 
 import dagster as dg
 import pandas as pd
@@ -124,34 +125,20 @@ def document_of(
     return assemble(ctx, outline, build_date_for(edition, respondents), finishers=[functools.partial(fill_references, references=references)])
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"})
-def report_document(
-    context: dg.AssetExecutionContext,
-    paths: ProjectPaths,
-    forums: pd.DataFrame,
-    forum_subthemes: pd.DataFrame,
-    clusters: pd.DataFrame,
-    subclusters: pd.DataFrame,
-    recommendations: pd.DataFrame,
-    cluster_memberships: pd.DataFrame,
-    source_tables: dict,
-    printed_vs_computed: pd.DataFrame,
-    survey_intake,
-    respondents: pd.DataFrame,
-    initiatives: pd.DataFrame,
-    cluster_indicators: pd.DataFrame,
-    subcluster_indicators: pd.DataFrame,
-    coverage: dict,
-    indicator_changes: dict,
-    build_provenance: dict,
-) -> dg.Output[Document]:
+# What the document is made from: the outputs of the stages before it, one input per parameter of
+# document_of after the folders and the edition (written once, there).
+DOCUMENT_INPUTS = tuple(inspect.signature(document_of).parameters)[2:]
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"}, ins={name: dg.AssetIn(name) for name in DOCUMENT_INPUTS})
+def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, **inputs) -> dg.Output[Document]:
     """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
     narratives rendered with their live figures."""
-    volume = plan_volume(initiatives, respondents)
+    volume = plan_volume(inputs["initiatives"], inputs["respondents"])
     for message in volume.messages():  # said before anything is laid out (see report_within_volume_limits)
         context.log.warning(message)
     with cache_folder(paths.cache_dir):  # charts whose data did not change are not drawn again
-        document = document_of(paths, context.partition_key, forums, forum_subthemes, clusters, subclusters, recommendations, cluster_memberships, source_tables, printed_vs_computed, survey_intake, respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, build_provenance)
+        document = document_of(paths, context.partition_key, **inputs)
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,
