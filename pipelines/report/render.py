@@ -176,6 +176,8 @@ def fonttools_subsetting():
     """
     from weasyprint.pdf import fonts
 
+    if not hasattr(fonts, "harfbuzz_subset"):  # a WeasyPrint that chooses its subsetter otherwise
+        raise RuntimeError("this WeasyPrint version no longer has weasyprint.pdf.fonts.harfbuzz_subset: pipelines/report/render.py must choose the font subsetter another way to keep the PDF the same on every machine")
     host_subsetter = fonts.harfbuzz_subset
     fonts.harfbuzz_subset = None
     try:
