@@ -81,22 +81,23 @@ def run_build(instance, paths, edition: str, raise_on_error: bool = False, stric
     import os
     import socket
 
-    from pipelines.partitions import sync_edition_partitions
+    from pipelines.partitions import edition_lookups_remembered, sync_edition_partitions
 
     sync_edition_partitions(instance, paths)
     job = job or build_job(paths)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     if strict:
         run_config["ops"] = {"published_report": {"config": {"strict": True}}}
-    return job.execute_in_process(
-        run_config=run_config,
-        instance=instance,
-        partition_key=edition,
-        run_id=run_id,
-        asset_selection=sorted(plan.selection) if plan is not None and plan.partial else None,
-        tags={"afml/edition": edition, "afml/trigger": "command-line", "afml/pid": str(os.getpid()), "afml/host": socket.gethostname(), **(plan.tags() if plan is not None else {})},
-        raise_on_error=raise_on_error,
-    )
+    with edition_lookups_remembered(instance):
+        return job.execute_in_process(
+            run_config=run_config,
+            instance=instance,
+            partition_key=edition,
+            run_id=run_id,
+            asset_selection=sorted(plan.selection) if plan is not None and plan.partial else None,
+            tags={"afml/edition": edition, "afml/trigger": "command-line", "afml/pid": str(os.getpid()), "afml/host": socket.gethostname(), **(plan.tags() if plan is not None else {})},
+            raise_on_error=raise_on_error,
+        )
 
 
 def current_provenance(paths, edition: str) -> dict:
@@ -158,7 +159,7 @@ def scratch_instance(outputs):
         fcntl.flock(guard, fcntl.LOCK_EX)
         config = home / "dagster.yaml"
         if not config.exists():
-            config.write_text("# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\ntelemetry:\n  enabled: false\n", encoding="utf-8")
+            config.write_text("# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\ntelemetry:\n  enabled: false\npython_logs:\n  python_log_level: INFO\n", encoding="utf-8")
         instance = dg.DagsterInstance.from_config(str(home))
         instance.get_runs(limit=1)  # creates the run and event storage now, under the guard
     return instance
