@@ -82,6 +82,22 @@ class Edition:
     def review_years(self) -> range:
         return range(self.review_start.year, self.review_end.year + 1)
 
+    @property
+    def evidence_id(self) -> str:
+        """The edition whose survey folder holds this edition's evidence: its own id, or ``survey_of``."""
+        return self.survey_of or self.id
+
+
+def survey_folders_read(editions: dict[str, Edition], edition_id: str) -> list[str]:
+    """The editions whose survey folders a build of ``edition_id`` reads, in order: its evidence's, and
+    that of its previous edition (read for the change since then). What the build's provenance hashes,
+    so that a change to any of them is a change of the build's inputs."""
+    edition = editions[edition_id]
+    read = [edition.evidence_id]
+    if edition.previous_edition in editions:
+        read.append(editions[edition.previous_edition].evidence_id)
+    return list(dict.fromkeys(read))
+
 
 def _as_date(value: object, field: str, edition_id: str) -> dt.date:
     if isinstance(value, dt.date):

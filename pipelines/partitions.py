@@ -35,7 +35,7 @@ def edition_lookups_remembered(instance: dg.DagsterInstance):
     """While one build runs, answer Dagster's "is this edition a registered partition?" from memory
     once the instance has said yes.
 
-    Dagster asks it for every input and output of every step (about 440 times in a build of afml-13),
+    Dagster asks it for every input and output of every step (about 440 times in a build of the 2020 paper),
     each time through a new connection to the instance's storage: about 1.5 s of a forced build on
     SQLite. Editions are only ever added (nothing in the project deletes one), so a yes stays true for
     the build; a no is asked again every time."""

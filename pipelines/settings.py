@@ -93,8 +93,7 @@ class ProjectPaths(dg.ConfigurableResource):
     def survey_dir(self, context_or_id) -> Path:
         """The survey folder an edition's evidence comes from: its own, or that of the edition it
         takes its evidence from (``evidence.survey_of`` in editions.yaml: one intake, several frameworks)."""
-        edition = self.edition(context_or_id)
-        return self.edition_sources(edition.survey_of or edition.id) / "survey"
+        return self.edition_sources(self.edition(context_or_id).evidence_id) / "survey"
 
     @property
     def cache_dir(self) -> Path:

@@ -29,7 +29,7 @@ def changes_since_previous(
     if previous_id not in editions:
         raise ValueError(f"editions.yaml: {edition_id} names previous_edition {previous_id!r}, which is not declared")
     previous = editions[previous_id]
-    intake = run_intake(paths.edition_sources(previous_id) / "survey", paths.sources.parent, catalogue_for(previous, clusters, subclusters, recommendations))
+    intake = run_intake(paths.survey_dir(previous_id), paths.sources.parent, catalogue_for(previous, clusters, subclusters, recommendations))
     reviewed, members = previous.reviewed(recommendations, memberships)
     before = indicator_table(members, reviewed, forums, with_constituency(intake.initiatives, intake.respondents), "cluster")
     return {

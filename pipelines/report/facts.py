@@ -140,7 +140,7 @@ def evidence_facts(edition: Edition, initiatives, recorded: int) -> SimpleNamesp
     once = initiatives.drop_duplicates("uid")
     pairs = initiatives.drop_duplicates(["uid", "recommendation_ids"])
     return SimpleNamespace(
-        edition=edition.survey_of or edition.id,
+        edition=edition.evidence_id,
         classified=classified,
         recorded=recorded,
         initiatives=len(once),

@@ -35,19 +35,20 @@ class Provenance:
 
 def input_files(sources: Path, templates: Path, edition_id: str) -> list[Path]:
     """Every file a build of the edition reads: editions.yaml, the catalog, the frameworks it uses
-    (its own and its evidence's), the edition folder, the survey folder it reads, templates."""
-    from pipelines.editions import load_editions
+    (its own and its evidence's), the edition folder, the survey folders it reads (its evidence's and
+    its previous edition's, see :func:`pipelines.editions.survey_folders_read`), templates."""
+    from pipelines.editions import load_editions, survey_folders_read
     from pipelines.frameworks import framework_files, load_framework
     from pipelines.survey.readers import is_survey_file
 
     editions = load_editions(sources)
     edition = editions[edition_id]
-    evidence = editions[edition.survey_of] if edition.survey_of else edition
+    evidence = editions[edition.evidence_id]
     files = [sources / "editions.yaml"]
     files += sorted(p for p in (sources / "catalog").rglob("*") if p.is_file())
     for framework_id in sorted({edition.framework, evidence.framework}):
         files += framework_files(load_framework(sources, framework_id))
-    folders = [sources / "editions" / edition_id] + ([sources / "editions" / evidence.id / "survey"] if evidence is not edition else [])
+    folders = [sources / "editions" / edition_id] + [sources / "editions" / read / "survey" for read in survey_folders_read(editions, edition_id) if read != edition_id]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             if path.parent.name == "survey" and not is_survey_file(path):

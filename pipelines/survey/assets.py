@@ -19,7 +19,7 @@ def intake_of_edition(paths: ProjectPaths, edition_id: str) -> IntakeResult:
     from pipelines.catalog.load import catalog_of_edition
 
     edition = paths.edition(edition_id)
-    evidence = paths.edition(edition.survey_of or edition.id)
+    evidence = paths.edition(edition.evidence_id)
     catalog = catalog_of_edition(paths, evidence.id)
     return run_intake(paths.survey_dir(edition.id), paths.root, catalogue_for(evidence, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
 
