@@ -85,19 +85,6 @@ def reader_script(templates_dir: Path) -> Markup:
     return Markup(text.replace("</", "<\\/"))
 
 
-HEADING = re.compile(r"<(/?)h([1-6])\b")
-
-
-def nest_headings(html: str, level: int) -> Markup:
-    """Prose headings renumbered so that the highest one sits just below its section's heading
-    (``level``), keeping their relative depth: authors need not know where their text is placed."""
-    levels = [int(m.group(2)) for m in HEADING.finditer(html)]
-    if not levels:
-        return Markup(html)
-    shift = level + 1 - min(levels)
-    return Markup(HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", str(html)))
-
-
 # Where the facts of each namespace a narrative quotes come from (text, link), for the reader who asks.
 FACT_ORIGINS = {
     "catalog": ("Taken from the catalog of AFML forums, recommendations and their clusters.", "#sec-appendix-2", "The clustering (Appendix II)"),

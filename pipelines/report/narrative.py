@@ -91,6 +91,20 @@ class Narrative:
         return render_narrative(source, self.display_name, facts, refs)
 
 
+HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def nest_headings(html: str, level: int) -> Markup:
+    """Prose headings renumbered so that the highest one sits just below its section's heading
+    (``level``), keeping their relative depth: authors need not know where their text is placed,
+    and the paper's headings never skip a level (PDF/UA, WCAG 1.3.1)."""
+    levels = [int(m.group(2)) for m in HEADING.finditer(html)]
+    if not levels:
+        return Markup(html)
+    shift = level + 1 - min(levels)
+    return Markup(HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", str(html)))
+
+
 def _statement_line(exc: BaseException, name: str) -> int | None:
     """The narrative line of an error raised outside a guarded ``{{ … }}`` (Jinja rewrites the
     traceback so that the narrative's frames carry its lines)."""

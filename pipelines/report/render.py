@@ -91,7 +91,8 @@ def source_date_epoch(epoch: int | None):
 
 def report_environment(templates_dir: Path):
     """The shared Jinja environment plus the filters only the report's templates use."""
-    from pipelines.report.html_edition import nest_headings, show_facts
+    from pipelines.report.html_edition import show_facts
+    from pipelines.report.narrative import nest_headings
 
     env = make_environment(str(templates_dir))
     env.filters["nest_headings"] = nest_headings

@@ -89,6 +89,27 @@ def test_pdf_is_tagged_with_title_language_and_attachments(pdf, afml13_build):
     assert {"table01_outflow.csv", "table04_legal_cases.csv", "printed_vs_computed.csv"} <= set(pdf.attachments)
 
 
+def _heading_levels(node, found: list[int]) -> list[int]:
+    """The levels of the H1-H6 elements of a PDF structure tree, in reading order."""
+    node = node.get_object()
+    tag = str(node.get("/S", "")) if hasattr(node, "get") else ""
+    if re.fullmatch(r"/H[1-6]", tag):
+        found.append(int(tag[2]))
+    kids = node.get("/K") if hasattr(node, "get") else None
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        if hasattr(kid, "get_object"):
+            _heading_levels(kid, found)
+    return found
+
+
+def test_the_pdf_headings_never_skip_a_level(pdf):
+    """Assistive technology navigates the PDF by its tagged headings: a narrative's own "####" under a
+    chapter is tagged one level below the chapter's heading, as in the HTML edition."""
+    levels = _heading_levels(pdf.trailer["/Root"]["/StructTreeRoot"], [])
+    assert len(levels) > 200
+    assert [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1] == []
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from pipelines.report.document import Figure, Section, Table
-from pipelines.report.html_edition import data_links, nest_headings, show_facts
+from pipelines.report.html_edition import data_links, show_facts
+from pipelines.report.narrative import nest_headings
 from pipelines.report.narrative import render_narrative
 
 
