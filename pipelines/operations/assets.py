@@ -26,7 +26,7 @@ def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.M
     from pipelines.operations.datapackage import write_datapackage
 
     data = paths.build_dir(context) / "data"
-    target = write_datapackage(data, paths.edition(context).title)
+    target = write_datapackage(data, paths.edition(context).title, paths.framework(context).vocabulary.as_dict())
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(target.relative_to(paths.outputs.parent)))})
 
 

@@ -19,37 +19,53 @@ INTEGER = re.compile(r"^-?\d+$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 BOOLEAN = {"True", "False", "true", "false"}
 
-# Files the pipeline writes whose content is not described by a sidecar of their own.
+# Files the pipeline writes whose content is not described by a sidecar of their own. Titles and
+# descriptions here and in GENERIC_FIELDS are in the framework's words: {group}, {Commitments}, ... are
+# filled from its vocabulary (pipelines/frameworks.py), so a theme is not called a cluster.
 FILE_TITLES = {
-    "cluster_indicators.csv": ("Indicators by cluster", "One row per cluster, one column per indicator (wide form)."),
-    "subcluster_indicators.csv": ("Indicators by sub-cluster", "One row per sub-cluster, one column per indicator (wide form)."),
-    "indicators_long.csv": ("Indicators, long form", "One row per cluster or sub-cluster and indicator, with the indicator's unit."),
+    "cluster_indicators.csv": ("Indicators by {group}", "One row per {group}, one column per indicator (wide form)."),
+    "subcluster_indicators.csv": ("Indicators by {subgroup}", "One row per {subgroup}, one column per indicator (wide form)."),
+    "indicators_long.csv": ("Indicators, long form", "One row per {group} or {subgroup} and indicator, with the indicator's unit."),
     "indicators.json": ("Indicators and their definitions", "The indicator definitions and values as JSON."),
     "initiatives.csv": ("Initiatives", "The accepted initiatives, one row each, with the file, sheet and row they were read from."),
     "respondents.csv": ("Respondents", "The organisations whose responses were accepted."),
-    "initiatives_by_cluster_and_country.csv": ("Initiatives by cluster and Member State", "Counts of accepted initiatives."),
+    "initiatives_by_cluster_and_country.csv": ("Initiatives by {group} and Member State", "Counts of accepted initiatives."),
     "respondents_by_country_and_constituency.csv": ("Respondents by Member State and constituency", "Counts of respondents."),
     "printed_vs_computed.csv": ("Printed versus computed values", "Every total and share the source printed, beside the value computed from its components."),
 }
+
+# Columns written to several files, in the framework's words. The catalogue's columns are described
+# here rather than by the questionnaire's help texts, which speak to a respondent filling in one
+# initiative ("see the Recommendations sheet").
+CATALOGUE_FIELDS = {
+    "cluster": ("{Group}", "The {group} of {commitments} the row is about."),
+    "subcluster": ("{Subgroup}", "The {subgroup} of {commitments} the row is about."),
+    "recommendation_ids": ("{Commitments}", "The ids of the {commitments} the initiative implements, separated by spaces."),
+    "level": ("Level", "cluster (a row about a {group}) or subcluster (a row about a {subgroup})."),
+    "group": ("{Group} or {subgroup}", "The {group} or {subgroup} the row is about."),
+}
+# Other columns written to several files, unless the survey data model describes them.
 GENERIC_FIELDS = {
-    "cluster": ("Cluster", "The cluster of recommendations (A–J)."),
-    "subcluster": ("Sub-cluster", "The sub-cluster of recommendations."),
-    "level": ("Level", "cluster or subcluster."),
-    "group": ("Group", "The cluster or sub-cluster the row is about."),
     "indicator": ("Indicator", "The indicator's name (a column of the wide files)."),
     "label": ("Label", "The indicator's label as the paper prints it."),
     "value": ("Value", "The indicator's value; empty when it cannot be computed."),
     "unit": ("Unit", "number or percent."),
-    "table_id": ("Table", "The source table."),
-    "row": ("Row", "The row's key in the source table."),
-    "column": ("Column", "The column of the source table."),
-    "printed": ("Printed value", "The value as the source printed it."),
-    "computed": ("Computed value", "The value computed from the table's components, at the printed precision."),
-    "difference": ("Difference", "Computed minus printed."),
-    "status": ("Status", "agrees, differs, not computable or unknown cell."),
     "file": ("File", "The file the row was read from."),
     "sheet": ("Sheet", "The workbook sheet the row was read from."),
+    "row": ("Row", "The row of the sheet or file the record was read from."),
     "uid": ("Initiative key", "respondent id and initiative id."),
+}
+# Columns whose meaning belongs to one file (a status of a comparison is not an initiative's status).
+FILE_FIELDS = {
+    "printed_vs_computed.csv": {
+        "table_id": ("Table", "The source table."),
+        "row": ("Row", "The row's key in the source table."),
+        "column": ("Column", "The column of the source table."),
+        "printed": ("Printed value", "The value as the source printed it."),
+        "computed": ("Computed value", "The value computed from the table's components, at the printed precision."),
+        "difference": ("Difference", "Computed minus printed."),
+        "status": ("Status", "agrees, differs, not computable or unknown cell."),
+    },
 }
 
 
@@ -83,15 +99,16 @@ def _sidecar_fields(sidecar: dict) -> dict[str, tuple[str, str, str]]:
     return fields
 
 
-def _known_fields(data_dir: Path) -> dict[str, tuple[str, str, str]]:
-    """Column descriptions shared by several files: the survey data model, and the indicator
-    definitions in the framework's words (as written to indicators.json by the same build)."""
+def _known_fields(data_dir: Path, words: dict[str, str]) -> dict[str, tuple[str, str, str]]:
+    """Column descriptions shared by several files: the generic ones, the survey data model's, the
+    catalogue's columns in the framework's ``words``, and the indicator definitions in the framework's
+    words (as written to indicators.json by the same build); each later one taking precedence."""
     from pipelines.indicators.long_form import UNITS
     from pipelines.survey.model import INITIATIVE_FIELDS, RESPONDENT_FIELDS
 
     known = {name: (title, text, "") for name, (title, text) in GENERIC_FIELDS.items()}
-    for field in RESPONDENT_FIELDS + INITIATIVE_FIELDS:
-        known[field.name] = (field.label, field.help, "")
+    known |= {field.name: (field.label, field.help, "") for field in RESPONDENT_FIELDS + INITIATIVE_FIELDS}
+    known |= {name: (title.format(**words), text.format(**words), "") for name, (title, text) in CATALOGUE_FIELDS.items()}
     definitions = data_dir / "indicators.json"
     if definitions.exists():
         for indicator in json.loads(definitions.read_text(encoding="utf-8")).get("definitions", []):
@@ -103,16 +120,17 @@ def _resource_name(relative: str) -> str:
     return re.sub(r"[^a-z0-9._-]", "-", relative.lower().replace("/", "-"))
 
 
-def describe(data_dir: Path, title: str) -> dict:
-    """The data package descriptor of every file under ``data_dir`` (sorted, so the bytes are stable)."""
-    known = _known_fields(data_dir)
+def describe(data_dir: Path, title: str, words: dict[str, str]) -> dict:
+    """The data package descriptor of every file under ``data_dir`` (sorted, so the bytes are stable),
+    in the framework's ``words`` (:meth:`pipelines.frameworks.Vocabulary.as_dict`)."""
+    known = _known_fields(data_dir, words)
     resources = []
     for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and p.name != PACKAGE_FILE):
         relative = path.relative_to(data_dir).as_posix()
         stem = path.name.split(".")[0]
         sidecar_path = path.parent / f"{stem}.json"
         sidecar = json.loads(sidecar_path.read_text(encoding="utf-8")) if sidecar_path.exists() and sidecar_path != path else {}
-        file_title, description = FILE_TITLES.get(path.name, (sidecar.get("title", path.stem), ""))
+        file_title, description = (text.format(**words) for text in FILE_TITLES[path.name]) if path.name in FILE_TITLES else (sidecar.get("title", path.stem), "")
         if sidecar and path.name != f"{stem}.csv" and path.suffix == ".csv":
             description = f"A summary computed from the table ({path.name.split('.')[1]})."
         resource: dict = {"name": _resource_name(relative), "path": relative, "title": file_title}
@@ -123,7 +141,8 @@ def describe(data_dir: Path, title: str) -> dict:
             from_sidecar = _sidecar_fields(sidecar) if sidecar else {}
             fields = []
             for column in frame.columns:
-                name_title, text, unit = from_sidecar.get(column) or known.get(column) or (column, "", "")
+                in_file = FILE_FIELDS.get(path.name, {}).get(column)
+                name_title, text, unit = from_sidecar.get(column) or (in_file + ("",) if in_file else None) or known.get(column) or (column, "", "")
                 field = {"name": column, "type": field_type(frame[column]), "title": name_title}
                 if text:
                     field["description"] = text
@@ -141,7 +160,7 @@ def describe(data_dir: Path, title: str) -> dict:
     return {"name": _resource_name(title)[:60].strip("-") or "data", "title": title, "resources": resources}
 
 
-def write_datapackage(data_dir: Path, title: str) -> Path:
+def write_datapackage(data_dir: Path, title: str, words: dict[str, str]) -> Path:
     target = data_dir / PACKAGE_FILE
-    target.write_text(json.dumps(describe(data_dir, title), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(describe(data_dir, title, words), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target

@@ -58,3 +58,16 @@ def test_each_initiative_counts_once_in_the_totals(declaration_build):
     assert "sources/editions/afml-13/survey/literature-review.csv" in manifest  # the evidence, read in place
     assert "sources/frameworks/mappings/asean-crisis-2023__classification.csv" in manifest
     assert str(ROOT) not in manifest
+
+
+def test_the_data_package_speaks_of_themes_and_commitments_not_clusters(declaration_build):
+    """The published data package describes the files in the Declaration's words."""
+    import json
+
+    package = json.loads((declaration_build / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    by_path = {r["path"]: r for r in package["resources"]}
+    assert by_path["cluster_indicators.csv"]["title"] == "Indicators by theme"
+    fields = {f["name"]: f for r in package["resources"] for f in r.get("schema", {}).get("fields", [])}
+    assert fields["cluster"]["title"] == "Theme"
+    text = json.dumps(package)
+    assert "AFML" not in text and "cluster of" not in text and "Recommendations sheet" not in text

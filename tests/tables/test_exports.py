@@ -95,3 +95,11 @@ def test_the_published_data_package_describes_every_file_and_validates(afml13_bu
     share = next(f for f in by_path["cluster_indicators.csv"]["schema"]["fields"] if f["name"] == "share_covered")
     assert (share["type"], share["unit"]) == ("number", "percent")
     assert by_path["tables/table01_outflow.csv"]["description"].startswith("Source:")
+    # The catalogue's columns are described as what they are in each file, not with the questionnaire's
+    # help text to a respondent ("... see the Recommendations sheet").
+    cluster = next(f for f in by_path["cluster_indicators.csv"]["schema"]["fields"] if f["name"] == "cluster")
+    assert cluster == {"name": "cluster", "type": "string", "title": "Cluster", "description": "The cluster of recommendations the row is about."}
+    assert by_path["subcluster_indicators.csv"]["title"] == "Indicators by sub-cluster"
+    # A column name can mean two things: a comparison's status is not an initiative's.
+    statuses = {path: next(f["description"] for f in by_path[path]["schema"]["fields"] if f["name"] == "status") for path in ("initiatives.csv", "tables/printed_vs_computed.csv")}
+    assert statuses == {"initiatives.csv": "Planned, ongoing or completed.", "tables/printed_vs_computed.csv": "agrees, differs, not computable or unknown cell."}
