@@ -17,6 +17,7 @@ from pipelines.operations.assets import OPERATIONS_ASSETS
 from pipelines.operations.notify import NOTIFICATION_SENSORS, NotificationChannel
 from pipelines.sensors import editions_sync, rebuild_schedule, survey_sensor
 from pipelines.report.assets import REPORT_ASSETS, REPORT_CHECKS
+from pipelines.report.renderer import PdfRenderer
 from pipelines.settings import ProjectPaths
 from pipelines.survey.assets import SURVEY_ASSETS, SURVEY_CHECKS
 from pipelines.tables.assets import TABLES_ASSETS, TABLES_CHECKS
@@ -42,7 +43,7 @@ def definitions_for(paths: ProjectPaths) -> dg.Definitions:
         jobs=[build_edition],
         sensors=[editions_sync, *(survey_sensor(e, BUILD_JOB) for e in editions), *NOTIFICATION_SENSORS],
         schedules=[rebuild_schedule(e.id, BUILD_JOB, e.rebuild_schedule) for e in editions.values()],
-        resources={"paths": paths, "notifications": NotificationChannel()},
+        resources={"paths": paths, "notifications": NotificationChannel(), "renderer": PdfRenderer()},
         executor=dg.in_process_executor,
     )
 

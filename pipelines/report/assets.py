@@ -19,7 +19,7 @@ from pipelines.metadata import markdown_table
 from pipelines.report.parts.evidence import unprintable_values
 from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html
-from pipelines.report.render_process import write_pdf_in_own_process
+from pipelines.report.renderer import PdfRenderer
 from pipelines.report.volume import plan_volume
 from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
 from pipelines.shared.content_cache import cache_folder
@@ -174,15 +174,15 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"], tags=WRITES_BUILD_FOLDER)
-def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, report_html: str, report_document: Document) -> dg.MaterializeResult:
+def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer: PdfRenderer, report_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
-    CSV files, fetching only the project's own files. Rendered in a process of its own, with a memory
-    and a time limit (AFML_RENDER_MEMORY_MB, AFML_RENDER_TIME_LIMIT_S)."""
+    CSV files, fetching only the project's own files. Rendered in a process of its own, started with
+    the run, with a memory and a time limit (AFML_RENDER_MEMORY_MB, AFML_RENDER_TIME_LIMIT_S)."""
     build_dir = paths.build_dir(context)
     target = build_dir / "report.pdf"
     partial = build_dir / "report.pdf.part"
     partial.touch()  # marks "PDF being rendered" for anyone watching the build folder
-    result = write_pdf_in_own_process(
+    result = renderer.write_pdf(
         report_html,
         partial,
         base_dir=build_dir,

@@ -40,3 +40,44 @@ def test_a_render_over_the_memory_limit_says_so_and_how_to_allow_more(tmp_path, 
 def test_a_render_that_cannot_write_names_the_problem(tmp_path):
     with pytest.raises(RenderFailed, match="PDF render failed: .*(No such file|not-a-folder)"):
         write_pdf_in_own_process(HTML, tmp_path / "not-a-folder" / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
+
+
+def test_a_worker_started_ahead_of_its_job_writes_the_same_bytes(tmp_path):
+    from pipelines.report.render_process import RenderWorker
+
+    common = dict(base_dir=tmp_path, allowed_roots=[tmp_path], build_date=BUILD_DATE)
+    write_pdf(HTML, tmp_path / "here.pdf", **common)
+    worker = RenderWorker()
+    write_pdf_in_own_process(HTML, tmp_path / "ahead.pdf", worker=worker, **common)
+    assert (tmp_path / "ahead.pdf").read_bytes() == (tmp_path / "here.pdf").read_bytes()
+
+
+def _gone(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_a_run_that_fails_before_its_pdf_leaves_no_render_process_behind():
+    """The ``renderer`` resource starts the process with the run, before any step, and stops it when
+    the run ends, here after a step failed and nothing was rendered."""
+    import dagster as dg
+
+    seen = []
+
+    @dg.asset(required_resource_keys={"renderer"})
+    def paper_that_fails(context) -> None:
+        renderer = context.resources.renderer
+        seen.append(renderer._worker.pid)  # noqa: SLF001 -- the process the run started
+        assert not _gone(seen[0])
+        raise ValueError("the survey could not be read")
+
+    from pipelines.report.renderer import PdfRenderer
+
+    result = dg.materialize([paper_that_fails], resources={"renderer": PdfRenderer()}, raise_on_error=False)
+    assert not result.success and seen
+    assert _gone(seen[0])
