@@ -81,9 +81,16 @@ def run_build(instance, paths, edition: str, raise_on_error: bool = False, stric
     import os
     import socket
 
+    import uuid
+
+    from pipelines.operations.incremental import take_over_files
     from pipelines.partitions import edition_lookups_remembered, sync_edition_partitions
+    from pipelines.settings import build_dir_for_run
 
     sync_edition_partitions(instance, paths)
+    run_id = run_id or str(uuid.uuid4())
+    if plan is not None and plan.taken_over:  # the files of the writers a partial build does not rerun
+        take_over_files(plan, build_dir_for_run(paths.edition_outputs(edition), run_id))
     job = job or build_job(paths)
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     if strict:

@@ -20,8 +20,39 @@ from pipelines.frameworks import Framework, load_framework
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILDS = "builds"
 WRITES_BUILD_FOLDER = {"afml/writes": "build-folder"}
-"""Asset tag of every asset that writes files into the run's build folder (``ProjectPaths.build_dir``):
-an incremental build always reruns them, so its published folder is as complete as a full build's."""
+"""Asset tag of every asset that writes files into the run's build folder (``ProjectPaths.build_dir``).
+Each also records the files it wrote (:func:`records_files_written`): an incremental build that does not
+rerun it takes those files over from the published build, so its folder is as complete as a full build's."""
+
+FILES_WRITTEN = "files_written"
+"""Materialization metadata of a writer: the files (paths relative to the build folder) it wrote."""
+
+
+def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
+    return {p.relative_to(folder).as_posix(): (s.st_ino, s.st_size, s.st_mtime_ns) for p in folder.rglob("*") if p.is_file() and (s := p.stat())}
+
+
+def records_files_written(asset_fn):
+    """Decorates a writer asset (one with ``context`` and ``paths`` parameters, tagged
+    :data:`WRITES_BUILD_FOLDER`): the files it creates or rewrites in the run's build folder are added to
+    its materialization's metadata under :data:`FILES_WRITTEN`. Steps run one at a time in a build, so
+    what changed in the folder during the step is what the step wrote."""
+    import functools
+    import inspect
+
+    signature = inspect.signature(asset_fn)
+
+    @functools.wraps(asset_fn)
+    def recording(*args, **kwargs):
+        arguments = signature.bind(*args, **kwargs).arguments
+        context, folder = arguments["context"], arguments["paths"].build_dir(arguments["context"])
+        before = _file_states(folder)
+        result = asset_fn(*args, **kwargs)
+        written = sorted(name for name, state in _file_states(folder).items() if before.get(name) != state)
+        context.add_output_metadata({FILES_WRITTEN: dg.MetadataValue.json(written)})
+        return result
+
+    return recording
 
 
 def build_dir_for_run(edition_dir: Path, run_id: str) -> Path:

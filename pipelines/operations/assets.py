@@ -7,7 +7,7 @@ from pipelines.operations.publishing import publish
 from pipelines.operations.summary import summarize_run
 from pipelines.shared.locking import edition_lock
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
+from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 
 REQUIRED_ARTEFACTS = ["report.html", "report.pdf", "manifest.json", "data", "validation"]
 
@@ -20,6 +20,7 @@ class PublishConfig(dg.Config):
 
 
 @dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["source_table_exports", "indicator_exports", "survey_exports"], kinds={"json"}, tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.MaterializeResult:
     """data/datapackage.json: a Frictionless Data Package describing every published data file (fields,
     types, titles, units), so reviewers' tools can read and validate the exports."""
@@ -31,6 +32,7 @@ def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.M
 
 
 @dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports", "survey_exports", "build_provenance", "data_package"], kinds={"folder"}, tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def published_report(context: dg.AssetExecutionContext, config: PublishConfig, paths: ProjectPaths) -> dg.MaterializeResult:
     """Switches outputs/{edition}/latest (and report.pdf, report.html, data/ through it) to this run's
     build in one atomic step, under the edition's build lock. A failed or killed build never gets here,

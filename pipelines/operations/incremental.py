@@ -4,10 +4,13 @@ the published build's run left them (Dagster does that for unselected upstream a
 
 The published build's ``manifest.json`` is the baseline: the files whose SHA-256 differ (or that were
 added or removed) are the change, and :mod:`pipelines.operations.stages` says which first assets they
-feed. Assets that write into the run's build folder (tag ``WRITES_BUILD_FOLDER``) always rerun, so the
-new build folder is as complete as a full build's. Anything less certain means a full build: another
-code or package versions, a change of the catalog or frameworks, a newer run of the edition
-than the published one (its stored values would be the ones loaded), a stored value missing.
+feed. An asset that writes into the run's build folder (tag ``WRITES_BUILD_FOLDER``) and is not rerun
+has its files taken over from the published build: the files its latest materialization recorded
+(``files_written``), copied into the new build folder before the run starts, so the new folder holds
+the same bytes as a full build's. Anything less certain means a full build: another code or package
+versions, a change of the catalog or frameworks, a newer run of the edition than the published one
+(its stored values would be the ones loaded), a stored value missing. A writer whose files are not
+recorded, or no longer in the published build, is rerun.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.operations.publishing import COMPLETE_MARKER, LATEST
-from pipelines.operations.stages import EVERYTHING, ROOT_ASSETS, STAGE_NAMES, stage_of
+from pipelines.operations.stages import EVERYTHING, FED_BY_EVERY_INPUT, ROOT_ASSETS, STAGE_NAMES, stage_of
 from pipelines.operations.summary import REUSED_FROM_TAG
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
+from pipelines.settings import FILES_WRITTEN, WRITES_BUILD_FOLDER, ProjectPaths
 
 SHOWN_FILES = 3  # changed files named in the one line a build starts with
 
@@ -33,6 +36,8 @@ class BuildPlan:
     selection: set | None = None  # of AssetKey
     reused_from: str | None = None
     changed: list[str] = field(default_factory=list)
+    published_folder: Path | None = None  # the build folder of run ``reused_from``
+    taken_over: dict[str, list[str]] = field(default_factory=dict)  # writer not rerun -> its files there
 
     @property
     def partial(self) -> bool:
@@ -102,6 +107,49 @@ def count_steps(asset_graph, selection: set | None) -> int:
     return len(keys) + len(asset_graph.get_check_keys_for_assets(keys))
 
 
+def files_written(instance, key, partition: str) -> list[str] | None:
+    """The files (relative to the build folder) that the latest materialization of the writer ``key``
+    recorded for ``partition``; None when it recorded none (or never ran)."""
+    import dagster as dg
+
+    records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
+    recorded = records[0].asset_materialization.metadata.get(FILES_WRITTEN) if records else None
+    return list(recorded.value) if recorded is not None else None
+
+
+def writers_to_take_over(instance, asset_graph, selection: set, partition: str, published: Path) -> tuple[dict[str, list[str]], set]:
+    """The writers a partial build does not rerun, with the files the published build holds of theirs,
+    and the selection grown by the writers that cannot be taken over (no record of their files, or a
+    file gone) and what follows them."""
+    import dagster as dg
+
+    tag = WRITES_BUILD_FOLDER.items()
+    writers = {key for key in asset_graph.executable_asset_keys if tag <= dict(asset_graph.get(key).tags).items()}
+    taken = {}
+    for key in sorted(writers - selection, key=lambda k: k.to_user_string()):
+        files = files_written(instance, key, partition)
+        if files is not None and all((published / name).is_file() for name in files):
+            taken[key] = files
+        else:
+            selection = selection | set(dg.AssetSelection.assets(key).downstream().resolve(asset_graph))
+    return {key.to_user_string(): files for key, files in taken.items() if key not in selection}, selection
+
+
+def take_over_files(plan: BuildPlan, build_dir: Path) -> int:
+    """Copy the files of the writers ``plan`` does not rerun from the published build into the run's
+    build folder (before the run starts); returns how many."""
+    import shutil
+
+    copied = 0
+    for files in plan.taken_over.values():
+        for name in files:
+            target = build_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(plan.published_folder / name, target)
+            copied += 1
+    return copied
+
+
 def storage_path(instance, key, partition: str) -> Path:
     """Where the default IO manager (pickles under the instance's ``storage/``) keeps an asset's value."""
     return Path(instance.storage_directory()).joinpath(*key.path, partition)
@@ -137,12 +185,12 @@ def plan_build(instance, paths: ProjectPaths, edition: str, current: dict, asset
         return full(f"the last build of {edition} is not the published one (its stored results cannot be reused)")
     if newest.status != dg.DagsterRunStatus.SUCCESS:
         return full(f"the published build's run {run_id[:8]} did not succeed")
-    roots = [dg.AssetKey(name) for stage in stages for name in ROOT_ASSETS[stage]]
-    tag_key, tag_value = next(iter(WRITES_BUILD_FOLDER.items()))
-    selected = (dg.AssetSelection.assets(*roots) | dg.AssetSelection.tag(tag_key, tag_value)).downstream()
-    selection = set(selected.resolve(asset_graph))
+    roots = [dg.AssetKey(name) for stage in stages for name in ROOT_ASSETS[stage]] + [dg.AssetKey(name) for name in FED_BY_EVERY_INPUT]
+    selection = set(dg.AssetSelection.assets(*roots).downstream().resolve(asset_graph))
+    published_folder = latest.resolve()
+    taken_over, selection = writers_to_take_over(instance, asset_graph, selection, edition, published_folder)
     missing = sorted(key.to_user_string() for key in stored_inputs(asset_graph, selection) if not storage_path(instance, key, edition).exists())
     if missing:
         return full(f"stored results of the published build are missing ({', '.join(missing[:SHOWN_FILES])})")
     what = "rebuilding the report only" if stages == {"document"} else f"rebuilding from {' and '.join(STAGE_NAMES[s] for s in EVERYTHING if s in stages - {'document'})} on"
-    return BuildPlan(f"{what}: {_named(changed)} changed", selection, run_id, changed)
+    return BuildPlan(f"{what}: {_named(changed)} changed", selection, run_id, changed, published_folder, taken_over)

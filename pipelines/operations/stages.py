@@ -28,6 +28,10 @@ ROOT_ASSETS = {
     "document": ("report_document",),
 }
 
+# Assets fed by every input file, whatever changed: the build's provenance (manifest.json lists the
+# SHA-256 of every input), so every partial build reruns them.
+FED_BY_EVERY_INPUT = ("build_provenance",)
+
 # A stage in the user's words ("rebuilding from the survey on").
 STAGE_NAMES = {"tables": "the source tables", "survey": "the survey", "document": "the report"}
 

@@ -21,7 +21,7 @@ from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html
 from pipelines.report.renderer import PdfRenderer
 from pipelines.report.volume import plan_volume
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
+from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.shared.content_cache import cache_folder
 
 GROUP = "report"
@@ -48,6 +48,7 @@ def provenance_of(paths: ProjectPaths, edition_id: str, respondents: pd.DataFram
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"json"}, tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def build_provenance(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame) -> dg.Output[dict]:
     """What this build was made from: edition, build date (from the data), git commit, key package
     versions and the SHA-256 of every input file. Written to manifest.json and printed in the colophon."""
@@ -153,6 +154,7 @@ def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, **in
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"], tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
     """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
     folder, linking each table and figure to its data published beside it; passes the paged variant
@@ -174,6 +176,7 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"], tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer: PdfRenderer, report_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
     CSV files, fetching only the project's own files. Rendered in a process of its own, started with

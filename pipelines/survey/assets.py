@@ -6,7 +6,7 @@ import pandas as pd
 
 from pipelines.metadata import frame_metadata, markdown_list, markdown_table
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
+from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.survey.intake import catalogue_for, run_intake
 from pipelines.survey.validate import IntakeResult
 
@@ -127,6 +127,7 @@ def initiatives(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_i
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html", "csv"}, tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_intake: IntakeResult) -> dg.MaterializeResult:
     """Per-respondent validation reports (HTML and CSV), the quarantine and the intake log, under
     validation/ of the build."""
@@ -138,6 +139,7 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv"}, tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def survey_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
     """The accepted respondents and initiatives as CSV under data/ of the build, for reviewers'
     spreadsheets (cells that a spreadsheet would run as formulas are escaped)."""

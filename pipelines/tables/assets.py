@@ -5,7 +5,7 @@ import pandas as pd
 
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths
+from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.tables.compare import compare_published
 from pipelines.tables.derive import derive
 from pipelines.tables.load import SourceTable, read_table, table_files
@@ -68,6 +68,7 @@ TABLES_CHECKS = [printed_values_agree]
 
 
 @dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "xlsx", "json"}, tags=WRITES_BUILD_FOLDER)
+@records_files_written
 def source_table_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, source_tables: dict, printed_vs_computed: pd.DataFrame) -> dg.MaterializeResult:
     """Every source table as CSV and XLSX with a JSON metadata sidecar, under data/tables/ of the build
     (spreadsheet formula triggers escaped), plus the printed-vs-computed comparison."""

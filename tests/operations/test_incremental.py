@@ -94,8 +94,9 @@ def narrative_rebuild(project):
 
 
 def test_a_narrative_change_reruns_the_report_and_publishes_the_bytes_of_a_forced_build(project, narrative_rebuild, tmp_path):
-    # only the report and the assets that write the build folder ran; the survey intake, tables, catalog were reused
-    assert project.materialized(narrative_rebuild) == {"report_document"} | WRITERS
+    # only the report and the provenance ran; the survey intake, tables, catalog were reused, and the
+    # exports and validation reports of the published build were taken over
+    assert project.materialized(narrative_rebuild) == {"report_document", "build_provenance", "report_html", "report_pdf", "published_report"}
     steps = {s.step_key for s in project.instance.get_run_step_stats(narrative_rebuild)}
     assert "survey_intake" not in steps and "printed_vs_computed_printed_values_agree" not in steps
     assert "report_document_report_text_has_glyphs" in steps  # the checks of rerun assets come along
@@ -116,6 +117,34 @@ def test_a_narrative_change_reruns_the_report_and_publishes_the_bytes_of_a_force
     assert [c.check for c in summary.failed_warnings] == ["printed_values_agree"]
 
 
+def test_the_writers_of_a_full_build_account_for_every_file_of_its_folder_once(project):
+    """What a partial build takes over from the published build is exactly what each writer recorded."""
+    from pipelines.operations.incremental import files_written
+
+    folder = project.build_folder(project.first_run)
+    recorded = {writer: files_written(project.instance, dg.AssetKey(writer), EDITION) for writer in WRITERS}
+    assert all(recorded.values()), [w for w, files in recorded.items() if not files]
+    every = [name for files in recorded.values() for name in files]
+    assert len(every) == len(set(every))  # no file is written by two writers
+    assert set(every) == set(files_of(folder)) | {RUN_MARKER}
+    assert "report.pdf" in recorded["report_pdf"] and "manifest.json" in recorded["build_provenance"]
+
+
+def test_a_writer_whose_files_are_not_in_the_published_build_is_rerun(project, narrative_rebuild):
+    append(project.paths.sources / "editions" / EDITION / "narrative" / "intro.md", "\nA sentence for this test.\n")
+    published = (project.paths.outputs / EDITION / "latest").resolve()
+    moved = published / "data" / "tables"
+    aside = published / "tables-aside"
+    moved.rename(aside)
+    try:
+        plan = project.plan()
+    finally:
+        aside.rename(moved)
+    assert plan.partial
+    assert {"source_table_exports", "data_package"} <= {key.to_user_string() for key in plan.selection}
+    assert "source_table_exports" not in plan.taken_over and "survey_exports" in plan.taken_over
+
+
 def test_a_table_change_would_rerun_the_tables_and_the_report_only(project, narrative_rebuild):
     table = next((project.paths.sources / "editions" / EDITION / "tables").glob("*.yaml"))
     original = table.read_text(encoding="utf-8")
@@ -126,8 +155,9 @@ def test_a_table_change_would_rerun_the_tables_and_the_report_only(project, narr
         table.write_text(original, encoding="utf-8")
     assert plan.partial and plan.reason.startswith("rebuilding from the source tables on: ")
     selected = {key.to_user_string() for key in plan.selection}
-    assert {"source_tables", "printed_vs_computed", "report_document", "report_pdf"} | WRITERS <= selected
+    assert {"source_tables", "printed_vs_computed", "source_table_exports", "data_package", "build_provenance", "report_document", "report_html", "report_pdf", "published_report"} <= selected
     assert not selected & (CATALOG | {"survey_intake", "respondents", "initiatives", "cluster_indicators", "indicator_changes"})
+    assert sorted(plan.taken_over) == ["indicator_exports", "survey_exports", "validation_reports"]
 
 
 def test_a_missing_stored_result_means_a_full_build(project, narrative_rebuild):
@@ -154,7 +184,7 @@ def test_a_survey_change_reruns_the_survey_and_what_follows_and_strict_still_ref
     result = project.build(plan, strict=True)
     ran = project.materialized(result.run_id)
     assert {"survey_intake", "respondents", "initiatives", "cluster_indicators", "subcluster_indicators", "coverage", "indicator_changes", "report_document", "report_pdf"} <= ran
-    assert not ran & (CATALOG | {"source_tables", "printed_vs_computed"})
+    assert not ran & (CATALOG | {"source_tables", "printed_vs_computed", "source_table_exports"})
     # strict mode sees the failed WARN check of the reused tables stage and publishes nothing
     assert not result.success
     summary = project.summary(result.run_id)
