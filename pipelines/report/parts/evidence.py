@@ -238,21 +238,22 @@ def initiative_facets(r, constituency: str) -> dict[str, str]:
     }
 
 
-def _entries(part: pd.DataFrame, names: dict[str, str], listed: set, labels: dict[str, str], commitments: str, constituencies: dict[str, str] | None = None) -> list[InitiativeEntry]:
-    """The compiled entries; ``labels`` name the commitments an initiative names ("4th AFML No. 17"),
-    ``commitments`` is the framework's word for them."""
+def _entries(part: list[SimpleNamespace], names: dict[str, str], listed: set, labels: dict[str, str], commitments: str, constituencies: dict[str, str] | None = None) -> list[InitiativeEntry]:
+    """The compiled entries of ``part`` (initiatives as records), by start year then title; ``labels``
+    name the commitments an initiative names ("4th AFML No. 17"), ``commitments`` is the framework's
+    word for them."""
     constituencies = constituencies or {}
     entries = []
-    for r in part.sort_values(["start_year", "title"], key=lambda s: s.astype(str)).itertuples(index=False):
+    for r in sorted(part, key=lambda r: (str(r.start_year), str(r.title))):  # stable, as the frame's sort was
         years = r.start_year + (f"–{r.end_year}" if r.end_year else "") if r.start_year else ""
         actor = getattr(r, "regional_actor", "") if getattr(r, "scope", "") == REGIONAL else ""
         meta = ", ".join(filter(None, [actor, years, STATUSES.get(r.status, "").lower(), "gender-responsive" if r.gender_responsive == "yes" else "", SOURCES[r.source].lower() if r.source != "questionnaire" else ""]))
-        anchor = initiative_anchor(r._asdict()) + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")
+        anchor = initiative_anchor(vars(r)) + (f"-{_anchor(r.subcluster)}" if r.uid in listed else "")
         named = ", ".join(labels.get(rec_id, rec_id) for rec_id in getattr(r, "recommendation_ids", "").split())
         named = f"{commitments}: {named}" if named else ""
         entries.append(
             InitiativeEntry(
-                reader_id=reader_id(r._asdict()),
+                reader_id=reader_id(vars(r)),
                 title=shorten(r.title, MAX_TITLE_CHARS).rstrip("."),
                 description=shorten(r.description, MAX_DESCRIPTION_CHARS, DESCRIPTION_SHORTENED),
                 reporter=shorten(names.get(r.respondent_id, ""), MAX_TITLE_CHARS),
@@ -283,13 +284,14 @@ def compilation(initiatives: pd.DataFrame, respondents: pd.DataFrame, words, lis
     labels = labels or {}
     names = dict(zip(respondents["respondent_id"], respondents["organisation"]))
     constituencies = dict(zip(respondents["respondent_id"], respondents["constituency"])) if "constituency" in respondents else {}
+    records = [SimpleNamespace(**record) for record in initiatives.to_dict("records")]  # one pass, not a frame per country
     countries = []
     for code in ASEAN_MEMBER_STATES:
-        part = initiatives[initiatives["country"] == code]
-        if not part.empty:
+        part = [r for r in records if r.country == code]
+        if part:
             countries.append(CountryInitiatives(country_name(code), _entries(part, names, listed, labels, words.Commitments, constituencies)))
-    regional = initiatives[initiatives["scope"] == REGIONAL] if "scope" in initiatives else initiatives.iloc[0:0]
-    if not regional.empty:
+    regional = [r for r in records if getattr(r, "scope", None) == REGIONAL]
+    if regional:
         countries.append(CountryInitiatives(ASEAN_LEVEL, _entries(regional, names, listed, labels, words.Commitments, constituencies)))
     return InitiativeCompilation(countries, empty_message=empty_message)
 
