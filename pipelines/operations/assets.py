@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from pipelines.operations.publishing import publish
+from pipelines.operations.publishing import missing_artefacts, publish
 from pipelines.operations.summary import summarize_run
 from pipelines.shared.locking import edition_lock
 from pipelines.partitions import edition_partitions
@@ -47,6 +47,13 @@ def published_report(context: dg.AssetExecutionContext, config: PublishConfig, p
         raise dg.Failure(
             description=f"strict build of {edition} not published: {'; '.join(summary.strict_reasons())}.",
             metadata={"summary": dg.MetadataValue.md(summary.markdown())},
+            allow_retries=False,
+        )
+    missing = missing_artefacts(build_dir, REQUIRED_ARTEFACTS)
+    if missing:  # a run started from the UI for a few assets: say what to run instead
+        raise dg.Failure(
+            description=f"build {build_dir.name} of {edition} not published: {', '.join(missing)} missing, because this run did not make them. "
+            f"Build the whole edition (Materialize all in the UI, or make report EDITION={edition}); the last good report stays published.",
             allow_retries=False,
         )
     with edition_lock(edition_dir, announce=context.log.warning):
