@@ -25,7 +25,8 @@ Each also records the files it wrote (:func:`records_files_written`): an increme
 rerun it takes those files over from the published build, so its folder is as complete as a full build's."""
 
 FILES_WRITTEN = "files_written"
-"""Materialization metadata of a writer: the files (paths relative to the build folder) it wrote."""
+"""Materialization metadata of a writer: the files it wrote (paths relative to the build folder) and
+the SHA-256 of each, ``{"data/initiatives.csv": "<sha256>", ...}``."""
 
 
 def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -34,11 +35,13 @@ def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
 
 def records_files_written(asset_fn):
     """Decorates a writer asset (one with ``context`` and ``paths`` parameters, tagged
-    :data:`WRITES_BUILD_FOLDER`): the files it creates or rewrites in the run's build folder are added to
-    its materialization's metadata under :data:`FILES_WRITTEN`. Steps run one at a time in a build, so
-    what changed in the folder during the step is what the step wrote."""
+    :data:`WRITES_BUILD_FOLDER`): the files it creates or rewrites in the run's build folder, with their
+    SHA-256, are added to its materialization's metadata under :data:`FILES_WRITTEN`. Steps run one at a
+    time in a build, so what changed in the folder during the step is what the step wrote."""
     import functools
     import inspect
+
+    from pipelines.sourcefiles import sha256_file
 
     signature = inspect.signature(asset_fn)
 
@@ -49,7 +52,7 @@ def records_files_written(asset_fn):
         before = _file_states(folder)
         result = asset_fn(*args, **kwargs)
         written = sorted(name for name, state in _file_states(folder).items() if before.get(name) != state)
-        context.add_output_metadata({FILES_WRITTEN: dg.MetadataValue.json(written)})
+        context.add_output_metadata({FILES_WRITTEN: dg.MetadataValue.json({name: sha256_file(folder / name) for name in written})})
         return result
 
     return recording

@@ -107,20 +107,27 @@ def count_steps(asset_graph, selection: set | None) -> int:
     return len(keys) + len(asset_graph.get_check_keys_for_assets(keys))
 
 
-def files_written(instance, key, partition: str) -> list[str] | None:
-    """The files (relative to the build folder) that the latest materialization of the writer ``key``
-    recorded for ``partition``; None when it recorded none (or never ran)."""
+def files_written(instance, key, partition: str) -> dict[str, str] | None:
+    """The files (relative to the build folder) and their SHA-256 that the latest materialization of the
+    writer ``key`` recorded for ``partition``; None when it recorded none (or never ran)."""
     import dagster as dg
 
     records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition]), limit=1).records
     recorded = records[0].asset_materialization.metadata.get(FILES_WRITTEN) if records else None
-    return list(recorded.value) if recorded is not None else None
+    return dict(recorded.value) if recorded is not None and isinstance(recorded.value, dict) else None
+
+
+def _holds(folder: Path, files: dict[str, str]) -> bool:
+    """Whether ``folder`` holds every one of ``files`` with the recorded content."""
+    from pipelines.sourcefiles import sha256_file
+
+    return all((folder / name).is_file() and sha256_file(folder / name) == sha256 for name, sha256 in files.items())
 
 
 def writers_to_take_over(instance, asset_graph, selection: set, partition: str, published: Path) -> tuple[dict[str, list[str]], set]:
     """The writers a partial build does not rerun, with the files the published build holds of theirs,
     and the selection grown by the writers that cannot be taken over (no record of their files, or a
-    file gone) and what follows them."""
+    file gone or changed since it was written) and what follows them."""
     import dagster as dg
 
     tag = WRITES_BUILD_FOLDER.items()
@@ -128,8 +135,8 @@ def writers_to_take_over(instance, asset_graph, selection: set, partition: str, 
     taken = {}
     for key in sorted(writers - selection, key=lambda k: k.to_user_string()):
         files = files_written(instance, key, partition)
-        if files is not None and all((published / name).is_file() for name in files):
-            taken[key] = files
+        if files is not None and _holds(published, files):
+            taken[key] = sorted(files)
         else:
             selection = selection | set(dg.AssetSelection.assets(key).downstream().resolve(asset_graph))
     return {key.to_user_string(): files for key, files in taken.items() if key not in selection}, selection

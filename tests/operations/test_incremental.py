@@ -145,6 +145,20 @@ def test_a_writer_whose_files_are_not_in_the_published_build_is_rerun(project, n
     assert "source_table_exports" not in plan.taken_over and "survey_exports" in plan.taken_over
 
 
+def test_a_writer_whose_files_were_changed_in_the_published_build_is_rerun(project, narrative_rebuild):
+    """A file edited by hand in the published folder is not carried into the next build."""
+    append(project.paths.sources / "editions" / EDITION / "narrative" / "intro.md", "\nAnother sentence for this test.\n")
+    edited = (project.paths.outputs / EDITION / "latest").resolve() / "data" / "respondents.csv"
+    original = edited.read_bytes()
+    edited.write_bytes(original.replace(b",", b";", 1))
+    try:
+        plan = project.plan()
+    finally:
+        edited.write_bytes(original)
+    assert plan.partial and "survey_exports" in {key.to_user_string() for key in plan.selection}
+    assert "survey_exports" not in plan.taken_over and "indicator_exports" in plan.taken_over
+
+
 def test_a_table_change_would_rerun_the_tables_and_the_report_only(project, narrative_rebuild):
     table = next((project.paths.sources / "editions" / EDITION / "tables").glob("*.yaml"))
     original = table.read_text(encoding="utf-8")
