@@ -292,6 +292,9 @@ def questionnaire(edition_id: str, target: str | None = None, language: str = "a
         print(f"no catalog for language {language!r}; available: {', '.join(LANGUAGES)} (or all)", file=sys.stderr)
         return 2
     edition = editions[edition_id]
+    if edition.survey_of:  # its questionnaire would ask about another framework's commitments in this one's words
+        print(f"{edition_id} takes its evidence from the survey of {edition.survey_of} (evidence.survey_of in sources/editions.yaml): respondents answer that edition's questionnaire, make questionnaire EDITION={edition.survey_of}", file=sys.stderr)
+        return 2
     catalog = catalog_of_edition(paths, edition_id)
     tables = {"clusters": catalog["clusters"], "subclusters": catalog["subclusters"], "recommendations": catalog["recommendations"], "memberships": catalog["cluster_memberships"], "forums": catalog["forums"]}
     reviewed = edition.reviewed(tables["recommendations"])

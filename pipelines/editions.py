@@ -83,6 +83,12 @@ class Edition:
         return range(self.review_start.year, self.review_end.year + 1)
 
     @property
+    def shown_as(self) -> str:
+        """The edition as respondents see it (questionnaire title, feedback): the year of its paper, in
+        any language; never the id, which is the pipeline's name for it."""
+        return str(self.publication_date.year)
+
+    @property
     def evidence_id(self) -> str:
         """The edition whose survey folder holds this edition's evidence: its own id, or ``survey_of``."""
         return self.survey_of or self.id

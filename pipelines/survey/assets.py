@@ -134,7 +134,7 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
     from pipelines.survey.feedback import write_validation_reports
 
     build_dir = paths.build_dir(context)
-    written = write_validation_reports(survey_intake, build_dir / "validation", paths.templates, context.partition_key, paths.edition(context))
+    written = write_validation_reports(survey_intake, build_dir / "validation", paths.templates, paths.edition(context))
     return dg.MaterializeResult(metadata={"reports": len(written) // 2})
 
 

@@ -124,9 +124,10 @@ def _languages(result: IntakeResult) -> dict[str, str]:
     return languages
 
 
-def write_validation_reports(result: IntakeResult, target: Path, templates_dir: Path, edition_id: str, edition: Edition | None = None) -> list[Path]:
+def write_validation_reports(result: IntakeResult, target: Path, templates_dir: Path, edition: Edition) -> list[Path]:
     """One report per respondent (and per file with unattributed rows) in the respondent's language,
-    HTML and CSV, plus the author's copies, the quarantine and the intake log."""
+    HTML and CSV, plus the author's copies, the quarantine and the intake log. The edition is named as
+    respondents know it (:attr:`Edition.shown_as`)."""
     env = make_environment(str(templates_dir))
     template = env.get_template("validation/respondent.html.j2")
     written = []
@@ -139,8 +140,8 @@ def write_validation_reports(result: IntakeResult, target: Path, templates_dir: 
         accepted = result.initiatives[result.initiatives["respondent_id"].map(_slug) == key] if not result.initiatives.empty else result.initiatives
         lines = respondent_lines(problems, result, messages, edition)
         html = template.render(
-            lang=messages.code, t=messages, title=messages("report.title", who=names.get(key, key)), edition_id=edition_id,
-            summary=messages("report.summary", edition=edition_id, accepted=messages.number(len(accepted)), problems=messages.number(len(lines))),
+            lang=messages.code, t=messages, title=messages("report.title", who=names.get(key, key)), edition=edition.shown_as,
+            summary=messages("report.summary", edition=edition.shown_as, accepted=messages.number(len(accepted)), problems=messages.number(len(lines))),
             lines=lines, note=messages.review_note(),
         )
         (target / f"{key}.html").write_text(html, encoding="utf-8")

@@ -108,7 +108,7 @@ def _instructions_sheet(sheet, edition: Edition, messages: Messages, catalog: F.
     others = ", ".join(load(code).name for code in LANGUAGES)
     total = len({r for recs in catalog.recommendations.values() for r in recs})
     lines = [
-        (messages("title", edition=edition.id), Font(bold=True, size=14, color=HEADER)),
+        (messages("title", edition=edition.shown_as), Font(bold=True, size=14, color=HEADER)),
         (messages("intro", start=messages.month_year(edition.review_start), end=messages.month_year(edition.review_end)), None),
         (messages("step.respondent", sheet=titles["respondent"]), None),
         (messages("step.initiatives", sheet=titles["initiatives"], row=F.FIRST_ROW), None),
@@ -329,7 +329,7 @@ def write_questionnaire(
     fixed = dt.datetime(*F.GENERATED_AT)
     workbook.properties.created = workbook.properties.modified = fixed
     workbook.properties.creator = "AFML progress-review pipeline"
-    workbook.properties.title = messages("title", edition=edition.id)
+    workbook.properties.title = messages("title", edition=edition.shown_as)
     workbook.properties.language = language
     target.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(target)

@@ -99,7 +99,7 @@ def xlsform_sheets(edition: Edition, catalog: F.Catalog, default_language: str =
     return {
         "survey": survey_rows(edition, languages),
         "choices": choice_rows(catalog, languages),
-        "settings": [{"form_title": languages[0]("title", edition=edition.id), "form_id": f"{F.FORM_ID}_{edition.id.replace('-', '_')}", "version": F.FORM_VERSION, "default_language": languages[0].xlsform_language}],
+        "settings": [{"form_title": languages[0]("title", edition=edition.shown_as), "form_id": f"{F.FORM_ID}_{edition.id.replace('-', '_')}", "version": F.FORM_VERSION, "default_language": languages[0].xlsform_language}],
     }
 
 

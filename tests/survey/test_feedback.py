@@ -49,7 +49,7 @@ def test_a_broken_vietnamese_workbook_gets_a_vietnamese_report_naming_every_cell
     assert len(result.problems) == len(planted) and len(result.initiatives) == 1
 
     out = tmp_path / "validation"
-    write_validation_reports(result, out, ROOT / "templates", edition.id, edition)
+    write_validation_reports(result, out, ROOT / "templates", edition)
     report = pd.read_csv(out / "VNM-TEST.csv", dtype=str, keep_default_na=False)
     assert list(report.columns) == [vi("report.col.where"), vi("report.col.initiative"), vi("report.col.value"), vi("report.col.fix")]
     sheet = f"'{vi('sheet.initiatives')}'"  # quoted as Excel's Go To box takes a name with a space
@@ -65,7 +65,8 @@ def test_a_broken_vietnamese_workbook_gets_a_vietnamese_report_naming_every_cell
     assert '<html lang="vi">' in html and vi("notice.unreviewed") in html
     for where, initiative, *_ in expected:
         assert where in html and initiative in html
-    internal = [f.name for f in RESPONDENT_FIELDS + INITIATIVE_FIELDS if "_" in f.name] + ["VNM-TEST.xlsx", "survey/"]
+    internal = [f.name for f in RESPONDENT_FIELDS + INITIATIVE_FIELDS if "_" in f.name] + ["VNM-TEST.xlsx", "survey/", edition.id]
+    assert f"({edition.publication_date.year})</title>" in html  # the review as respondents know it
     for text in (html, (out / "VNM-TEST.csv").read_text(encoding="utf-8")):
         assert not [name for name in internal if name in text]
     author = pd.read_csv(out / "author" / "VNM-TEST.csv", dtype=str, keep_default_na=False)
@@ -80,7 +81,7 @@ def test_an_online_form_problem_names_the_question_in_the_respondents_language(t
     folder.mkdir()
     (folder / "export.csv").write_text(header + "\n" + line + "\n", encoding="utf-8")
     result = run_intake(folder, tmp_path, catalogue)
-    write_validation_reports(result, tmp_path / "out", ROOT / "templates", edition.id, edition)
+    write_validation_reports(result, tmp_path / "out", ROOT / "templates", edition)
     report = pd.read_csv(tmp_path / "out" / "IDN-F.csv", dtype=str, keep_default_na=False)
     assert report.values.tolist() == [[id_("report.where.question", question=id_("initiative.end_year.label")), "1. Rumah singgah", "2015", id_("fix.end_before", period=f"{id_.month_year(edition.review_start)} – {id_.month_year(edition.review_end)}")]]
 

@@ -154,11 +154,17 @@ def test_the_questionnaire_round_trips(tmp_path, catalog, edition, catalogue):
     assert (row["country"], row["cluster"], row["subcluster"], row["start_year"]) == ("SGP", "F", "F3", "2019")
 
 
+def _afml13():
+    from pipelines.editions import load_editions
+
+    return load_editions(SOURCES)["afml-13"]
+
+
 def test_validation_reports_are_written_per_respondent(tmp_path, broken):
     from pipelines.survey.feedback import write_validation_reports
     from tests.conftest import ROOT
 
-    write_validation_reports(broken, tmp_path, ROOT / "templates", "afml-13")
+    write_validation_reports(broken, tmp_path, ROOT / "templates", _afml13())
     html = (tmp_path / "IDN-TEST.html").read_text()
     assert "Atlantis" in html and "Initiatives!F4" in html  # the sub-cluster not in cluster A, where the respondent sees it
     assert (tmp_path / "quarantine.csv").exists()
@@ -173,7 +179,7 @@ def test_survey_text_is_escaped_in_validation_reports(tmp_path, catalogue):
     from pipelines.survey.feedback import write_validation_reports
     from tests.conftest import ROOT
 
-    write_validation_reports(result, tmp_path / "out", ROOT / "templates", "afml-13")
+    write_validation_reports(result, tmp_path / "out", ROOT / "templates", _afml13())
     html = (tmp_path / "out" / "c.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
 

@@ -177,6 +177,27 @@ def test_a_respondent_fills_in_the_workbook_and_intake_reads_every_value(tmp_pat
     # the second row is kept in quarantine with the invalid status, and the respondent is told where
     assert len(result.quarantine) == 1 and result.quarantine.iloc[0]["data"]["title"] == "Pendampingan hukum"
     assert result.quarantine.iloc[0]["data"]["end_year"] == "2020"
-    write_validation_reports(result, tmp_path / "validation", ROOT / "templates", edition.id, edition)
+    write_validation_reports(result, tmp_path / "validation", ROOT / "templates", edition)
     report = (tmp_path / "validation" / "IDN-SBMI.csv").read_text(encoding="utf-8")
     assert f"Inisiatif!{status}{F.FIRST_ROW + 1},2. Pendampingan hukum,Mungkin,{messages('fix.choice')}" in report
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_workbook_names_the_review_by_its_year_never_by_the_pipelines_id(tmp_path, catalog, edition, language):
+    from openpyxl import load_workbook
+
+    book = load_workbook(make_workbook(tmp_path / "q.xlsx", catalog, edition, language))
+    shown = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    texts = [c.value for ws in shown for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if edition.id in t]
+    assert texts[0] == load(language)("title", edition="2020") and book.properties.title == texts[0]
+
+
+def test_an_edition_that_reads_another_editions_survey_has_no_questionnaire_of_its_own(capsys):
+    """Its questionnaire would ask about the other framework's commitments in this one's words; the
+    author is sent to the questionnaire respondents actually answer."""
+    from pipelines.cli import questionnaire
+
+    assert questionnaire("asean-crisis-2023-baseline") == 2
+    error = capsys.readouterr().err
+    assert "takes its evidence from the survey of afml-13" in error and "make questionnaire EDITION=afml-13" in error

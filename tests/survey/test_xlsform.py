@@ -135,7 +135,7 @@ def test_a_kobotoolbox_export_with_vietnamese_labels_goes_through_intake(tmp_pat
     label = lambda n: vi("initiative.recommendation_ids.form_label") if n == "recommendation_ids" else vi(f"initiative.{n}.label")  # noqa: E731
     book = Workbook()
     main = book.active
-    main.title = vi("title", edition=edition.id)[:31]
+    main.title = vi("title", edition=edition.shown_as)[:31]
     main.append([f"{group}/{vi(f'respondent.{n}.label')}" for n in fields["respondent"]] + ["_uuid", "_submission_time", "_index"])
     repeat = book.create_sheet(repeat_label)
     repeat.append([label(n) for n in fields["initiative"] if n != "initiative_id"] + ["_parent_index"])
