@@ -226,7 +226,7 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
             print(f"build of {edition} could not start: {traceback.format_exc(limit=0).strip().splitlines()[-1]}\nfull details: {shown(log)}", file=sys.stderr)
             return 1
     progress.clear()
-    return report_outcome(instance, run_id, edition, edition_dir, result.success, progress.elapsed())
+    return report_outcome(instance, run_id, edition, edition_dir, result.success, progress.elapsed(), strict=strict)
 
 
 def failure_log_path(edition_dir, run_id: str, keep: int = 20):
@@ -239,8 +239,9 @@ def failure_log_path(edition_dir, run_id: str, keep: int = 20):
     return logs / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{run_id[:8]}.log"
 
 
-def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bool, elapsed: float) -> int:
-    """The end of a build on the terminal: the summary and the outputs, or a short failure with a log path."""
+def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bool, elapsed: float, strict: bool = False) -> int:
+    """The end of a build on the terminal: the summary and the outputs, or a short failure with a log path
+    (for a build strict mode refused: where the warnings are listed, and how to publish with them)."""
     from pipelines.operations.progress import write_failure_log
     from pipelines.operations.summary import root_errors, summarize_run
 
@@ -257,7 +258,15 @@ def report_outcome(instance, run_id: str, edition: str, edition_dir, success: bo
             lines.append(f"{step}: {text[:400]}")
         if len(errors) > 2:
             lines.append(f"… and {len(errors) - 2} more failed step(s)")
-        lines.append(f"full details: {shown(log)}; after fixing, run {make_command(edition)} again.")
+        refused = strict and summary.has_warnings and [step for step, _ in errors] == ["published_report"]
+        if refused:
+            from pipelines.settings import BUILDS
+
+            folder = next(iter(sorted((edition_dir / BUILDS).glob(f"*-{run_id[:8]}"))), None)
+            where = f" are listed in {shown(folder / 'data-quality.csv')} and {shown(folder / 'validation')}/" if folder else ""
+            lines.append(f"Strict mode publishes only builds without quarantined rows or failed warning checks. The problems{where}. To publish anyway (the build summary lists them), run {make_command(edition)} without STRICT=1. Full details: {shown(log)}.")
+        else:
+            lines.append(f"full details: {shown(log)}; after fixing, run {make_command(edition)} again.")
         print("\n".join(lines), file=sys.stderr)
         return 1
     print(f"built {edition} in {elapsed:.0f} s")

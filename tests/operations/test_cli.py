@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 import sys
 
 import dagster as dg
@@ -94,6 +95,10 @@ def test_a_strict_build_with_warnings_publishes_nothing(afml13_build, tmp_path):
     assert len(lines) <= 6 and "the last good report stays published" in lines[0], out.stderr
     # afml-13 reproduces the printed totals of the 2020 paper, some of which disagree with their components
     assert "strict build of afml-13 not published: check printed_values_agree" in out.stderr
+    # nothing to "fix" in a disclosed disagreement of the source: where it is listed, and how to publish with it
+    assert "after fixing" not in out.stderr and "data-quality.csv" in out.stderr and "without STRICT=1" in out.stderr
+    listed = re.search(r"are listed in (\S+data-quality\.csv)", out.stderr).group(1)
+    assert (ROOT / listed if not os.path.isabs(listed) else Path(listed)).is_file()
     assert os.readlink(edition / "latest") == latest and (edition / "report.pdf").read_bytes() == pdf
     [run] = runs_of(outputs / ".dagster")
     assert run.status == dg.DagsterRunStatus.FAILURE and run.tags["afml/warnings"] == "1" and run.tags["afml/quarantined"] == "0"
