@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from pipelines.operations.publishing import missing_artefacts, publish
+from pipelines.operations.publishing import IncompleteBuild, publish
 from pipelines.operations.summary import summarize_run
 from pipelines.shared.locking import edition_lock
 from pipelines.partitions import edition_partitions
@@ -49,15 +49,15 @@ def published_report(context: dg.AssetExecutionContext, config: PublishConfig, p
             metadata={"summary": dg.MetadataValue.md(summary.markdown())},
             allow_retries=False,
         )
-    missing = missing_artefacts(build_dir, REQUIRED_ARTEFACTS)
-    if missing:  # a run started from the UI for a few assets: say what to run instead
+    try:
+        with edition_lock(edition_dir, announce=context.log.warning):
+            publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run.run_id, "edition": edition})
+    except IncompleteBuild as incomplete:  # a run started from the UI for a few assets: say what to run instead
         raise dg.Failure(
-            description=f"build {build_dir.name} of {edition} not published: {', '.join(missing)} missing, because this run did not make them. "
+            description=f"build {build_dir.name} of {edition} not published: {', '.join(incomplete.missing)} missing, because this run did not make them. "
             f"Build the whole edition (Materialize all in the UI, or make report EDITION={edition}); the last good report stays published.",
             allow_retries=False,
-        )
-    with edition_lock(edition_dir, announce=context.log.warning):
-        publish(edition_dir, build_dir, REQUIRED_ARTEFACTS, keep=config.keep_builds, info={"run_id": context.run.run_id, "edition": edition})
+        ) from None
     return dg.MaterializeResult(
         metadata={
             "build": build_dir.name,

@@ -23,6 +23,14 @@ STABLE_NAMES = ["report.pdf", "report.html", "data", "validation", "manifest.jso
 COMPLETE_MARKER = "BUILD.json"
 
 
+class IncompleteBuild(RuntimeError):
+    """A build folder lacks artefacts that every published build has (``missing``)."""
+
+    def __init__(self, build_dir: Path, missing: list[str]):
+        super().__init__(f"build {build_dir.name} is incomplete ({', '.join(missing)} missing); the last good report stays published")
+        self.missing = missing
+
+
 def missing_artefacts(build_dir: Path, required: list[str]) -> list[str]:
     return [name for name in required if not (build_dir / name).exists()]
 
@@ -30,11 +38,11 @@ def missing_artefacts(build_dir: Path, required: list[str]) -> list[str]:
 def publish(edition_dir: Path, build_dir: Path, required: list[str], keep: int = 5, info: dict | None = None) -> Path:
     """Make ``build_dir`` the published build of its edition, atomically; prune old builds.
 
-    Raises ``RuntimeError`` (and publishes nothing) when an artefact in ``required`` is missing.
+    Raises :class:`IncompleteBuild` (and publishes nothing) when an artefact in ``required`` is missing.
     """
     missing = missing_artefacts(build_dir, required)
     if missing:
-        raise RuntimeError(f"build {build_dir.name} is incomplete ({', '.join(missing)} missing); the last good report stays published")
+        raise IncompleteBuild(build_dir, missing)
     done_running(build_dir)
     (build_dir / COMPLETE_MARKER).write_text(json.dumps(info or {}, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     latest = edition_dir / LATEST
