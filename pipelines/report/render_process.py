@@ -58,8 +58,7 @@ class RenderWorker:
         try:
             out, err = self._process.communicate(f"{job_file}\n", timeout=timeout)
         except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.communicate()
+            self._stop()
             raise
         return subprocess.CompletedProcess(self._process.args, self._process.returncode, out, err)
 
@@ -73,8 +72,11 @@ class RenderWorker:
             try:
                 self._process.communicate(timeout=10)  # closes its input: it exits
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.communicate()
+                self._stop()
+
+    def _stop(self) -> None:
+        self._process.kill()
+        self._process.communicate()
 
 
 def write_pdf_in_own_process(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], attachments: list[Path] | None = None, build_date=None, worker: RenderWorker | None = None):
