@@ -154,9 +154,26 @@ def shown(path) -> str:
     return os.path.relpath(absolute) if inside else absolute
 
 
+# The instance of a scratch outputs folder: as .dagster/dagster.yaml for what a build records (the
+# pooled event log, no debug lines), without the queue and the daemon's settings (no daemon runs there).
+SCRATCH_INSTANCE_CONFIG = """\
+# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).
+telemetry:
+  enabled: false
+event_log_storage:
+  module: pipelines.shared.sqlite_event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    dagster_home: {home}
+python_logs:
+  python_log_level: INFO
+"""
+
+
 def scratch_instance(outputs):
     """The Dagster instance of a build into a scratch folder: its own home, ``<outputs>/.dagster``."""
     import fcntl
+    import json
 
     import dagster as dg
 
@@ -166,7 +183,7 @@ def scratch_instance(outputs):
         fcntl.flock(guard, fcntl.LOCK_EX)
         config = home / "dagster.yaml"
         if not config.exists():
-            config.write_text("# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\ntelemetry:\n  enabled: false\npython_logs:\n  python_log_level: INFO\n", encoding="utf-8")
+            config.write_text(SCRATCH_INSTANCE_CONFIG.format(home=json.dumps(str(home.resolve()))), encoding="utf-8")
         instance = dg.DagsterInstance.from_config(str(home))
         instance.get_runs(limit=1)  # creates the run and event storage now, under the guard
     return instance

@@ -67,3 +67,78 @@ def test_a_scratch_build_stores_info_lines_and_not_debug_lines(tmp_path):
     messages = {(e.level, e.user_message) for e in instance.all_logs(result.run_id) if e.dagster_event is None}
     assert (logging.INFO, "12 initiatives read") in messages
     assert not [m for level, m in messages if level < logging.INFO]
+
+
+# --- the pooled SQLite event log ---------------------------------------------------------------------
+
+
+def test_every_sqlite_instance_of_the_project_keeps_its_event_log_connections_open(tmp_path):
+    from pipelines.shared.sqlite_event_log import PooledSqliteEventLogStorage
+
+    checked_in = yaml.safe_load((ROOT / ".dagster" / "dagster.yaml").read_text(encoding="utf-8"))["event_log_storage"]
+    assert (checked_in["module"], checked_in["class"]) == ("pipelines.shared.sqlite_event_log", "PooledSqliteEventLogStorage")
+    assert checked_in["config"] == {"dagster_home": {"env": "DAGSTER_HOME"}}  # no path of one machine
+    assert isinstance(scratch_instance(tmp_path).event_log_storage, PooledSqliteEventLogStorage)
+
+
+def _engines_created(monkeypatch) -> list[str]:
+    import pipelines.shared.sqlite_event_log as module
+
+    created = []
+    real = module.create_engine
+
+    def counted(url, **options):
+        created.append(url.rsplit("/", 1)[-1])
+        return real(url, **options)
+
+    monkeypatch.setattr(module, "create_engine", counted)
+    return created
+
+
+def _job_of(n: int):
+    @dg.asset
+    def numbers(context) -> int:
+        for i in range(n):
+            context.log.info(f"line {i}")
+        return n
+
+    return numbers
+
+
+def test_a_run_opens_each_database_once_and_writes_where_dagsters_own_storage_reads(tmp_path, monkeypatch):
+    created = _engines_created(monkeypatch)
+    instance = scratch_instance(tmp_path)
+    result = dg.materialize([_job_of(40)], instance=instance)
+    assert result.success
+    # About 60 events, each stored as it happened, through one engine per database: the run's and the index.
+    assert sorted(created) == sorted([f"{result.run_id}.db", "index.db"])
+    # The same files Dagster's default storage reads (an instance's history survives the switch), and
+    # every event is there as soon as the run returns: committed one by one, not held in the process.
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    plain = SqliteEventLogStorage(str(tmp_path / ".dagster" / "history" / "runs"))
+    stored = [e.user_message for e in plain.get_logs_for_run(result.run_id) if e.dagster_event is None]
+    assert [f"line {i}" for i in range(40)] == [m for m in stored if m.startswith("line ")]
+    assert plain.get_latest_materialization_events([dg.AssetKey("numbers")])[dg.AssetKey("numbers")] is not None
+
+
+def test_a_long_lived_process_keeps_only_the_databases_it_used_last(tmp_path):
+    from pipelines.shared.sqlite_event_log import KEPT_DATABASES
+
+    instance = scratch_instance(tmp_path)
+    runs = [dg.materialize([_job_of(1)], instance=instance).run_id for _ in range(KEPT_DATABASES + 3)]
+    storage = instance.event_log_storage
+    kept = list(storage._engines)  # noqa: SLF001 -- what the process holds open
+    assert len(kept) == KEPT_DATABASES and "index" in kept and runs[-1] in kept and runs[0] not in kept
+    # A run whose connection was closed is still read (a new connection is opened).
+    assert any(e.user_message == "line 0" for e in instance.all_logs(runs[0]))
+
+
+def test_wiping_the_storage_closes_its_connections_before_deleting_the_run_files(tmp_path):
+    instance = scratch_instance(tmp_path)
+    first = dg.materialize([_job_of(1)], instance=instance).run_id
+    instance.event_log_storage.wipe()
+    assert not (tmp_path / ".dagster" / "history" / "runs" / f"{first}.db").exists()
+    assert first not in instance.event_log_storage._engines  # noqa: SLF001 -- no connection to a deleted file
+    second = dg.materialize([_job_of(2)], instance=instance).run_id
+    assert any(e.user_message == "line 1" for e in instance.all_logs(second))
