@@ -192,14 +192,16 @@ def scratch_instance(outputs):
 def build(edition: str, outputs: str | None = None, force: bool = False, sources: str | None = None, strict: bool = False) -> int:
     import uuid
 
-    import dagster as dg
+    from pipelines.shared.garbage_collection import batch_collection, modules_loaded_once
 
-    from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
-    from pipelines.shared.locking import edition_lock
-    from pipelines.operations.incremental import count_steps
-    from pipelines.operations.progress import Progress, stages_by_step
-    from pipelines.settings import ProjectPaths
-    from pipelines.shared.garbage_collection import batch_collection
+    with modules_loaded_once():
+        import dagster as dg
+
+        from pipelines.definitions import ALL_ASSETS, ALL_CHECKS
+        from pipelines.operations.incremental import count_steps
+        from pipelines.operations.progress import Progress, stages_by_step
+        from pipelines.settings import ProjectPaths
+        from pipelines.shared.locking import edition_lock
 
     overrides = {k: v for k, v in {"outputs_dir": outputs, "sources_dir": sources}.items() if v}
     paths = ProjectPaths(**overrides)
