@@ -34,8 +34,8 @@ def batch_collection(collect_after: bool = True):
 
 @contextlib.contextmanager
 def modules_loaded_once():
-    """Run a block that imports the pipeline's modules (Dagster, pandas, the definitions: about 270 000
-    thousand objects) with the collector off, then move everything alive into the permanent generation
+    """Run a block that imports the pipeline's modules (Dagster, pandas, the definitions: about
+    270 000 objects) with the collector off, then move everything alive into the permanent generation
     (``gc.freeze``): those objects live as long as the process, so no later collection scans them again.
     About 0.2 s of every command-line build (``benchmarks/README.md``)."""
     enabled = gc.isenabled()
