@@ -3,8 +3,8 @@ WeasyPrint (the pipeline's ``write_pdf``) and headless Chromium printing the sam
 
     python benchmarks/render.py <outputs folder of a finished build> <edition>
 
-The paged HTML is the ``report_html`` output the build's Dagster instance stored
-(``<outputs>/.dagster/storage/report_html/<edition>``); it is self-contained (fonts and charts as
+The paged HTML is the ``report_paged_html`` output the build's Dagster instance stored
+(``<outputs>/.dagster/storage/report_paged_html/<edition>``); it is self-contained (fonts and charts as
 ``data:`` URLs), so Chromium needs no other file. Prints JSON: the median seconds of each over
 ``AFML_BENCH_RENDER_RUNS`` alternating runs (3) and every run. WeasyPrint: the
 ``write_pdf_in_own_process`` call the build makes, a process started for it; Chromium: the whole
@@ -39,7 +39,7 @@ CHROMIUM_FLAGS = [
 
 
 def paged_html(outputs: Path, edition: str) -> str:
-    with open(outputs / ".dagster" / "storage" / "report_html" / edition, "rb") as stored:
+    with open(outputs / ".dagster" / "storage" / "report_paged_html" / edition, "rb") as stored:
         return pickle.load(stored)
 
 

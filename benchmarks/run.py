@@ -63,15 +63,20 @@ def process_peaks(command: list[str], env: dict) -> tuple[float, float]:
 
 def run_breakdown(outputs: Path, render_step: str = "report_pdf") -> dict:
     """Where the latest run recorded in the build's own Dagster instance spent its time: the render
-    step, the other steps (summed), and the span from the first step's start to the last one's end."""
+    (its own time, from the job handed over to the PDF written, as ``report_pdf`` records it), how
+    long the ``report_pdf`` step waited for it, the other steps (summed), and the span from the first
+    step's start to the last one's end."""
     import dagster as dg
 
     instance = dg.DagsterInstance.from_config(str(outputs / ".dagster"))
     run = instance.get_runs(limit=1)[0]
     stats = instance.get_run_step_stats(run.run_id)
     seconds = {s.step_key: s.end_time - s.start_time for s in stats}
+    materialization = instance.get_latest_materialization_event(dg.AssetKey(render_step)).asset_materialization
+    own = materialization.metadata.get("render_seconds")
     return {
-        "render": seconds[render_step],
+        "render": own.value if own is not None and own.value is not None else seconds[render_step],
+        "waited": seconds[render_step],
         "other_steps": sum(v for k, v in seconds.items() if k != render_step),
         "steps": len(seconds),
         "span": max(s.end_time for s in stats) - min(s.start_time for s in stats),
@@ -91,7 +96,7 @@ def builds() -> None:
         forced = timed([*command, "--force"], env)
         rows.append(("forced build", *forced))
         breakdown = run_breakdown(outputs)
-        render_in_build = breakdown["render"]
+        render_in_build, waited = breakdown["render"], breakdown["waited"]
         build_peak, render_peak = process_peaks([*command, "--force"], env)
         render = json.loads(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "render.py"), str(outputs), "afml-13"], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
         narrative = work / "sources" / "editions" / "afml-13" / "narrative" / "next-steps.md"
@@ -110,12 +115,12 @@ def builds() -> None:
             print(f"{'PDF render / Chromium on the same HTML':<48} skipped: no chromium on PATH (WeasyPrint alone: {render['weasyprint_s']:.1f} s)")
         else:
             print(f"{'PDF render / Chromium on the same HTML':<48} {render['weasyprint_s'] / render['chromium_s']:>6.2f} x   (target <= 2.5; medians {render['weasyprint_s']:.1f} s vs {render['chromium_s']:.1f} s of {len(render['runs']['weasyprint'])} alternating runs)")
-            print(f"{'  the forced build waited for its render':<48} {render_in_build / render['chromium_s']:>6.2f} x   ({render_in_build:.1f} s: its render process started with the run, WeasyPrint loaded ahead)")
+            print(f"{'  the render inside the forced build':<48} {render_in_build / render['chromium_s']:>6.2f} x   ({render_in_build:.1f} s: its process started with the run, WeasyPrint loaded ahead)")
         around = forced[0] - render_in_build
         print(f"{'forced build minus its render / forced build':<48} {around / forced[0]:>6.2f} x   (target: <= 3 s; {around:.1f} s of {forced[0]:.1f} s)")
         outside = forced[0] - breakdown["span"]
         print(f"{'  start-up and exit (imports, instance, run set-up)':<48} {outside / forced[0]:>6.2f} x   ({outside:.1f} s)")
-        print(f"{'  the other ' + str(breakdown['steps'] - 1) + ' steps (work and Dagster bookkeeping)':<48} {breakdown['other_steps'] / forced[0]:>6.2f} x   ({breakdown['other_steps']:.1f} s)")
+        print(f"{'  the other ' + str(breakdown['steps'] - 1) + ' steps (work and Dagster bookkeeping)':<48} {breakdown['other_steps'] / forced[0]:>6.2f} x   ({breakdown['other_steps']:.1f} s, of which {max(0.0, render_in_build - waited):.1f} s ran while the PDF was laid out)")
         print(f"{'rebuild after one narrative change / forced':<48} {after_narrative[0] / forced[0]:>6.2f} x   (target <= 0.35)")
         print(f"{'peak RSS of a forced build (largest process)':<48} {forced[1]:>6.0f} MB  (target <= 400)")
         print(f"{'  the build process / its render process':<48} {build_peak:>6.0f} MB / {render_peak:.0f} MB (both alive during the render: {build_peak + render_peak:.0f} MB together at most)")

@@ -213,7 +213,8 @@ def build(edition: str, outputs: str | None = None, force: bool = False, sources
         return 2
     edition_dir = paths.edition_outputs(edition)
     progress = Progress(sys.stdout, stages_by_step(ALL_ASSETS, ALL_CHECKS))
-    instance = scratch_instance(paths.outputs) if overrides else dg.DagsterInstance.get()
+    with modules_loaded_once():  # opening the instance loads Dagster's storage modules
+        instance = scratch_instance(paths.outputs) if overrides else dg.DagsterInstance.get()
     # First the runs of the UI and the sensors (they take the lock only to publish), then the lock itself.
     if not wait_for_other_builds(instance, edition):
         print(f"another build of {edition} is still running after an hour; not starting a second one", file=sys.stderr)

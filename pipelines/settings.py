@@ -24,20 +24,37 @@ WRITES_BUILD_FOLDER = {"afml/writes": "build-folder"}
 Each also records the files it wrote (:func:`records_files_written`): an incremental build that does not
 rerun it takes those files over from the published build, so its folder is as complete as a full build's."""
 
+# The order of a run's steps around the PDF render. Dagster's in-process executor runs the ready step
+# of the highest ``dagster/priority`` first (ties in the plan's order). The steps the paged HTML needs
+# keep the default, so they come first and the render starts (``report_paged_html``) as early as it
+# can; the steps the PDF does not need then run beside the render, on the machine's other core; the
+# step that waits for the PDF comes last.
+WHILE_THE_PDF_RENDERS = {"dagster/priority": "-1"}
+"""Op tags of the steps the PDF does not need: exports, validation reports, the HTML edition, checks."""
+AFTER_THE_OTHER_STEPS = {"dagster/priority": "-2"}
+"""Op tags of ``report_pdf``, which waits for the render the paged HTML started."""
+
 FILES_WRITTEN = "files_written"
 """Materialization metadata of a writer: the files it wrote (paths relative to the build folder) and
 the SHA-256 of each, ``{"data/initiatives.csv": "<sha256>", ...}``."""
 
 
+IN_PROGRESS_SUFFIX = ".part"
+"""A file of the build folder still being written by another process (the PDF, ``report.pdf.part``,
+while the other steps run): no step's output, so never recorded as one."""
+
+
 def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
-    return {p.relative_to(folder).as_posix(): (s.st_ino, s.st_size, s.st_mtime_ns) for p in folder.rglob("*") if p.is_file() and (s := p.stat())}
+    return {p.relative_to(folder).as_posix(): (s.st_ino, s.st_size, s.st_mtime_ns) for p in folder.rglob("*") if p.is_file() and p.suffix != IN_PROGRESS_SUFFIX and (s := p.stat())}
 
 
 def records_files_written(asset_fn):
     """Decorates a writer asset (one with ``context`` and ``paths`` parameters, tagged
     :data:`WRITES_BUILD_FOLDER`): the files it creates or rewrites in the run's build folder, with their
     SHA-256, are added to its materialization's metadata under :data:`FILES_WRITTEN`. Steps run one at a
-    time in a build, so what changed in the folder during the step is what the step wrote."""
+    time in a build, so what changed in the folder during the step is what the step wrote; the one
+    file written beside them, the PDF being rendered, ends in :data:`IN_PROGRESS_SUFFIX` until
+    ``report_pdf`` gives it its name."""
     import functools
     import inspect
 

@@ -7,7 +7,7 @@ from pipelines.operations.publishing import IncompleteBuild, publish
 from pipelines.operations.summary import summarize_run
 from pipelines.shared.locking import edition_lock
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 
 REQUIRED_ARTEFACTS = ["report.html", "report.pdf", "manifest.json", "data", "validation"]
 
@@ -19,7 +19,7 @@ class PublishConfig(dg.Config):
     """Refuse to publish when survey rows were quarantined or a WARN check failed (the last good report stays)."""
 
 
-@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["source_table_exports", "indicator_exports", "survey_exports"], kinds={"json"}, tags=WRITES_BUILD_FOLDER)
+@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["source_table_exports", "indicator_exports", "survey_exports"], kinds={"json"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
 @records_files_written
 def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.MaterializeResult:
     """data/datapackage.json: a Frictionless Data Package describing every published data file (fields,

@@ -21,7 +21,7 @@ from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html
 from pipelines.report.renderer import PdfRenderer
 from pipelines.report.volume import plan_volume
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import AFTER_THE_OTHER_STEPS, WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.shared.content_cache import cache_folder
 
 GROUP = "report"
@@ -153,20 +153,17 @@ def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, **in
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"], tags=WRITES_BUILD_FOLDER)
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"], tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
 @records_files_written
-def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.Output[str]:
-    """The HTML edition (one self-contained file with a navigation sidebar), written to the run's build
-    folder, linking each table and figure to its data published beside it; passes the paged variant
-    of the same body on to the PDF."""
+def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.MaterializeResult:
+    """The HTML edition: one self-contained file with a navigation sidebar, written to the run's build
+    folder, linking each table and figure to its data published beside it."""
     build_dir = paths.build_dir(context)
     with cache_folder(paths.cache_dir):  # font subsets for the same characters are not made again
         screen = render_html(report_document, paths.templates, medium="html", data_links=data_links(report_document, build_dir))
-        paged = render_html(report_document, paths.templates, medium="pdf")
     data = screen.encode("utf-8")
     (build_dir / "report.html").write_bytes(data)
-    return dg.Output(
-        paged,
+    return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str((build_dir / "report.html").relative_to(paths.outputs.parent))),
             "size_bytes": len(data),
@@ -175,24 +172,44 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"], tags=WRITES_BUILD_FOLDER)
+def pdf_job(paths: ProjectPaths, build_dir, report_document: Document) -> dict:
+    """Where the PDF of a build is written while it is rendered, and what it is rendered with: the
+    files it may read and attach (the manifest and the source tables as CSV), the date it carries."""
+    return {
+        "target": build_dir / "report.pdf.part",
+        "base_dir": build_dir,
+        "allowed_roots": [paths.templates, build_dir],
+        "attachments": [build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))],
+        "build_date": report_document.build_date,
+    }
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports"])
+def report_paged_html(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer: PdfRenderer, report_document: Document) -> dg.Output[str]:
+    """The paper as paged HTML, what the PDF is laid out from: the body of the HTML edition with the
+    print stylesheet, its fonts and charts inlined. Handed at once to the run's render process, which
+    lays out the PDF while the build's other steps run."""
+    with cache_folder(paths.cache_dir):  # font subsets for the same characters are not made again
+        paged = render_html(report_document, paths.templates, medium="pdf")
+    job = pdf_job(paths, paths.build_dir(context), report_document)
+    job["target"].touch()  # marks "PDF being rendered" for anyone watching the build folder
+    selection = context.run.asset_selection  # empty (or None): the whole job
+    started = (not selection or dg.AssetKey("report_pdf") in selection) and renderer.start(paged, **job)
+    return dg.Output(paged, metadata={"size_bytes": len(paged.encode("utf-8")), "pdf_render_started": bool(started)})
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"], tags=WRITES_BUILD_FOLDER, op_tags=AFTER_THE_OTHER_STEPS)
 @records_files_written
-def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer: PdfRenderer, report_html: str, report_document: Document) -> dg.MaterializeResult:
+def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer: PdfRenderer, report_paged_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
     CSV files, fetching only the project's own files. Rendered in a process of its own, started with
-    the run, with a memory and a time limit (AFML_RENDER_MEMORY_MB, AFML_RENDER_TIME_LIMIT_S)."""
+    the run and given the paged HTML as soon as it exists, with a memory and a time limit
+    (AFML_RENDER_MEMORY_MB, AFML_RENDER_TIME_LIMIT_S)."""
     build_dir = paths.build_dir(context)
-    target = build_dir / "report.pdf"
-    partial = build_dir / "report.pdf.part"
-    partial.touch()  # marks "PDF being rendered" for anyone watching the build folder
-    result = renderer.write_pdf(
-        report_html,
-        partial,
-        base_dir=build_dir,
-        allowed_roots=[paths.templates, build_dir],
-        attachments=[build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))],
-        build_date=report_document.build_date,
-    )
+    job = pdf_job(paths, build_dir, report_document)
+    partial, target = job["target"], build_dir / "report.pdf"
+    partial.touch()
+    result = renderer.write_pdf(report_paged_html, **job)
     if result.warnings:
         raise RuntimeError("WeasyPrint reported problems:\n  " + "\n  ".join(result.warnings))
     if result.missing_glyphs:  # not fatal: the report_text_has_glyphs check names the survey rows
@@ -207,6 +224,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer:
             "size_bytes": len(data),
             "sha256": sha256_of(data),
             "missing_glyphs": " ".join(f"U+{ord(c):04X}" for c in result.missing_glyphs) or "none",
+            "render_seconds": result.seconds,
         }
     )
 
@@ -214,7 +232,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer:
 _SURVEY_INS = {"respondents": dg.AssetIn("respondents"), "initiatives": dg.AssetIn("initiatives")}
 
 
-@dg.asset_check(partitions_def=edition_partitions, asset=report_document, blocking=False, additional_ins=_SURVEY_INS)
+@dg.asset_check(partitions_def=edition_partitions, asset=report_document, blocking=False, additional_ins=_SURVEY_INS, op_tags=WHILE_THE_PDF_RENDERS)
 def report_text_has_glyphs(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when a survey value the paper prints has a character no font of the report can draw (it
     would show as an empty box): names the file, sheet, row, column and value to correct."""
@@ -226,7 +244,7 @@ def report_text_has_glyphs(respondents: pd.DataFrame, initiatives: pd.DataFrame)
     )
 
 
-@dg.asset_check(partitions_def=edition_partitions, asset=report_document, blocking=False, additional_ins=_SURVEY_INS)
+@dg.asset_check(partitions_def=edition_partitions, asset=report_document, blocking=False, additional_ins=_SURVEY_INS, op_tags=WHILE_THE_PDF_RENDERS)
 def report_within_volume_limits(respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns when the survey exceeds what the paper prints (pipelines/report/volume.py): the paper
     then points to the data files, and the message says which limit and what to do."""
@@ -239,4 +257,4 @@ def report_within_volume_limits(respondents: pd.DataFrame, initiatives: pd.DataF
 
 
 REPORT_CHECKS = [report_text_has_glyphs, report_within_volume_limits]
-REPORT_ASSETS = [build_provenance, report_document, report_html, report_pdf]
+REPORT_ASSETS = [build_provenance, report_document, report_html, report_paged_html, report_pdf]

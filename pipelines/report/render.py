@@ -221,6 +221,7 @@ class PdfResult:
     warnings: list[str]
     missing_glyphs: list[str] = field(default_factory=list)  # characters drawn as an empty box
     fills: list = field(default_factory=list)  # pipelines.report.pagefill.PageFill, one per page
+    seconds: float | None = None  # the render's own time, from its job to the PDF written (in its own process)
 
     @property
     def underfilled(self) -> list:

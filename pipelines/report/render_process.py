@@ -15,7 +15,9 @@ arguments: the PDF is byte for byte the one an in-process render writes
 A build starts the process when its run starts (:class:`RenderWorker`, held by the run's
 ``renderer`` resource, :mod:`pipelines.report.renderer`): it loads WeasyPrint on the machine's other
 core while the build computes the paper, then waits for its one job, so the build no longer waits
-for that start-up (about 0.5 s) when the paper is ready.
+for that start-up (about 0.5 s) when the paper is ready. The job can be handed over as soon as the
+paged HTML exists (:func:`start_render`) and its result collected later (:meth:`PendingRender.result`):
+the build's remaining steps run while the PDF is laid out.
 
     python -m pipelines.report.render_process --serve <memory limit, MB>   (what the build runs; not for people)
 """
@@ -27,6 +29,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 MEMORY_LIMIT_MB = int(os.environ.get("AFML_RENDER_MEMORY_MB", "4096"))
@@ -52,15 +55,28 @@ class RenderWorker:
             env=_environment(),
         )
 
-    def render(self, job_file: Path, timeout: float) -> subprocess.CompletedProcess:
-        """Give the worker its job and wait for it to end (:class:`subprocess.TimeoutExpired` after
+    def give(self, job_file: Path) -> None:
+        """Hand the worker its job; it starts at once, and this returns at once."""
+        try:
+            self._process.stdin.write(f"{job_file}\n")
+            self._process.stdin.flush()  # the worker reads one line; its input is closed when it is waited for
+        except BrokenPipeError:  # it ended already (a limit reached while loading): wait() says why
+            pass
+
+    def wait(self, timeout: float) -> subprocess.CompletedProcess:
+        """Wait for the worker given its job to end (:class:`subprocess.TimeoutExpired` after
         ``timeout`` seconds, the process stopped)."""
         try:
-            out, err = self._process.communicate(f"{job_file}\n", timeout=timeout)
+            out, err = self._process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             self._stop()
             raise
         return subprocess.CompletedProcess(self._process.args, self._process.returncode, out, err)
+
+    def render(self, job_file: Path, timeout: float) -> subprocess.CompletedProcess:
+        """Give the worker its job and wait for it to end (see :meth:`wait`)."""
+        self.give(job_file)
+        return self.wait(timeout)
 
     @property
     def pid(self) -> int:
@@ -74,40 +90,76 @@ class RenderWorker:
             except subprocess.TimeoutExpired:
                 self._stop()
 
+    def cancel(self) -> None:
+        """Stop the worker now, job or not (a run that ends without collecting its render)."""
+        self._stop()
+
     def _stop(self) -> None:
         self._process.kill()
         self._process.communicate()
+
+
+class PendingRender:
+    """A render handed to its process (:func:`start_render`): :meth:`result` waits for it."""
+
+    def __init__(self, worker: RenderWorker, folder: tempfile.TemporaryDirectory, job: dict):
+        self._worker = worker
+        self._folder = folder
+        self.job = job  # what is rendered, where to (the paged HTML as a file of the job's folder)
+        self._deadline = time.monotonic() + TIME_LIMIT_S
+
+    def result(self):
+        """Wait for the PDF and return its :class:`~pipelines.report.render.PdfResult`. Raises
+        :class:`RenderFailed` with the reason (the limit reached, or the error the renderer raised)."""
+        from pipelines.report.pagefill import PageFill
+        from pipelines.report.render import PdfResult
+
+        result_file = Path(self.job["result"])
+        try:
+            try:
+                finished = self._worker.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise RenderFailed(f"the PDF render took longer than {TIME_LIMIT_S} s and was stopped; to allow more, set AFML_RENDER_TIME_LIMIT_S (seconds)") from None
+            if finished.returncode != 0 or not result_file.exists():
+                raise RenderFailed(_reason(finished))
+            record = json.loads(result_file.read_text(encoding="utf-8"))
+        finally:
+            self._folder.cleanup()
+        return PdfResult(pages=record["pages"], warnings=record["warnings"], missing_glyphs=record["missing_glyphs"], fills=[PageFill(**fill) for fill in record["fills"]], seconds=record["seconds"])
+
+    def cancel(self) -> None:
+        """Stop the render and remove its job (the PDF it was writing is left unfinished)."""
+        self._worker.cancel()
+        self._folder.cleanup()
+
+
+def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], attachments: list[Path] | None = None, build_date=None, worker: RenderWorker | None = None) -> PendingRender:
+    """Hand :func:`pipelines.report.render.write_pdf` of ``html`` to a process of its own (``worker``,
+    started ahead, or a fresh one) and return at once; the files it attaches must exist already."""
+    folder = tempfile.TemporaryDirectory(prefix="afml-render-")
+    scratch = Path(folder.name)
+    (scratch / "paged.html").write_text(html, encoding="utf-8")
+    job = {
+        "html": str(scratch / "paged.html"),
+        "target": str(target),
+        "base_dir": str(base_dir),
+        "allowed_roots": [str(root) for root in allowed_roots],
+        "attachments": [str(path) for path in attachments or []],
+        "build_date": build_date.isoformat() if build_date else None,
+        "result": str(scratch / "result.json"),
+        "memory_limit_mb": MEMORY_LIMIT_MB,
+    }
+    (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    worker = worker or RenderWorker()
+    worker.give(scratch / "job.json")
+    return PendingRender(worker, folder, job)
 
 
 def write_pdf_in_own_process(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], attachments: list[Path] | None = None, build_date=None, worker: RenderWorker | None = None):
     """:func:`pipelines.report.render.write_pdf` run by a process of its own (``worker``, started
     ahead, or a fresh one); returns its :class:`~pipelines.report.render.PdfResult`. Raises
     :class:`RenderFailed` with the reason (the limit reached, or the error the renderer raised)."""
-    from pipelines.report.pagefill import PageFill
-    from pipelines.report.render import PdfResult
-
-    with tempfile.TemporaryDirectory(prefix="afml-render-") as scratch:
-        folder = Path(scratch)
-        (folder / "paged.html").write_text(html, encoding="utf-8")
-        job = {
-            "html": str(folder / "paged.html"),
-            "target": str(target),
-            "base_dir": str(base_dir),
-            "allowed_roots": [str(root) for root in allowed_roots],
-            "attachments": [str(path) for path in attachments or []],
-            "build_date": build_date.isoformat() if build_date else None,
-            "result": str(folder / "result.json"),
-            "memory_limit_mb": MEMORY_LIMIT_MB,
-        }
-        (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        try:
-            finished = (worker or RenderWorker()).render(folder / "job.json", timeout=TIME_LIMIT_S)
-        except subprocess.TimeoutExpired:
-            raise RenderFailed(f"the PDF render took longer than {TIME_LIMIT_S} s and was stopped; to allow more, set AFML_RENDER_TIME_LIMIT_S (seconds)") from None
-        if finished.returncode != 0 or not (folder / "result.json").exists():
-            raise RenderFailed(_reason(finished))
-        record = json.loads((folder / "result.json").read_text(encoding="utf-8"))
-    return PdfResult(pages=record["pages"], warnings=record["warnings"], missing_glyphs=record["missing_glyphs"], fills=[PageFill(**fill) for fill in record["fills"]])
+    return start_render(html, target, base_dir, allowed_roots, attachments, build_date, worker).result()
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -150,6 +202,7 @@ def main(job_file: str) -> int:
     import datetime as dt
     import gc
 
+    started = time.perf_counter()
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     _limit_memory(job["memory_limit_mb"])
     gc.disable()
@@ -164,7 +217,7 @@ def main(job_file: str) -> int:
         build_date=dt.datetime.fromisoformat(job["build_date"]) if job["build_date"] else None,
         free_memory=False,
     )
-    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills]}
+    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills], "seconds": round(time.perf_counter() - started, 3)}
     Path(job["result"]).write_text(json.dumps(record), encoding="utf-8")
     return 0
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pipelines.metadata import frame_metadata, markdown_list, markdown_table
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.survey.intake import catalogue_for, run_intake
 from pipelines.survey.validate import IntakeResult
 
@@ -88,7 +88,7 @@ def survey_is_usable(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(partitions_def=edition_partitions, asset=survey_intake, blocking=False)
+@dg.asset_check(partitions_def=edition_partitions, asset=survey_intake, blocking=False, op_tags=WHILE_THE_PDF_RENDERS)
 def survey_rows_all_accepted(survey_intake: IntakeResult) -> dg.AssetCheckResult:
     """Warns when rows were rejected (they are in the quarantine and the validation reports)."""
     rejected = survey_intake.quarantine[survey_intake.quarantine["disposition"] == "rejected"]
@@ -126,7 +126,7 @@ def initiatives(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_i
     return dg.Output(frame, metadata=metadata)
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html", "csv"}, tags=WRITES_BUILD_FOLDER)
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html", "csv"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
 @records_files_written
 def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_intake: IntakeResult) -> dg.MaterializeResult:
     """Per-respondent validation reports (HTML and CSV), the quarantine and the intake log, under
@@ -138,7 +138,7 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
     return dg.MaterializeResult(metadata={"reports": len(written) // 2})
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv"}, tags=WRITES_BUILD_FOLDER)
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
 @records_files_written
 def survey_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
     """The accepted respondents and initiatives as CSV under data/ of the build, for reviewers'

@@ -5,7 +5,7 @@ import pandas as pd
 
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.tables.compare import compare_published
 from pipelines.tables.derive import derive
 from pipelines.tables.load import SourceTable, read_table, table_files
@@ -51,7 +51,7 @@ def printed_vs_computed(context: dg.AssetExecutionContext, paths: ProjectPaths, 
     )
 
 
-@dg.asset_check(partitions_def=edition_partitions, asset=printed_vs_computed, blocking=False)
+@dg.asset_check(partitions_def=edition_partitions, asset=printed_vs_computed, blocking=False, op_tags=WHILE_THE_PDF_RENDERS)
 def printed_values_agree(printed_vs_computed: pd.DataFrame) -> dg.AssetCheckResult:
     """Warns, naming table, row and column, wherever a printed total or share is not what the raw values give."""
     differs = printed_vs_computed[printed_vs_computed["status"] != "agrees"]
