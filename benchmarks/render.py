@@ -46,12 +46,12 @@ def paged_html(outputs: Path, edition: str) -> str:
 def weasyprint_seconds(html: str, outputs: Path, edition: str, target: Path) -> float:
     """The render as the ``report_pdf`` asset does it: same function (a fresh process of its own, so
     its start-up is counted, as Chromium's is), folders and attachments."""
+    from pipelines.report.assets import pdf_attachments
     from pipelines.report.render_process import write_pdf_in_own_process as write_pdf
 
     build_dir = (outputs / edition / "latest").resolve()
-    attachments = [build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))]
     start = time.perf_counter()
-    result = write_pdf(html, target, base_dir=build_dir, allowed_roots=[ROOT / "templates", build_dir], attachments=attachments)
+    result = write_pdf(html, target, base_dir=build_dir, allowed_roots=[ROOT / "templates", build_dir], attachments=pdf_attachments(build_dir))
     seconds = time.perf_counter() - start
     if result.warnings:
         raise RuntimeError("WeasyPrint reported problems: " + "; ".join(result.warnings))

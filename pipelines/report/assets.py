@@ -174,17 +174,16 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
 
 def pdf_job(paths: ProjectPaths, build_dir, report_document: Document) -> dict:
     """Where the PDF of a build is written while it is rendered, and what it is rendered with: the
-    files it may read and attach (the manifest and the source tables as CSV), the date it carries."""
-    return {
-        "target": build_dir / "report.pdf.part",
-        "base_dir": build_dir,
-        "allowed_roots": [paths.templates, build_dir],
-        "attachments": [build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))],
-        "build_date": report_document.build_date,
-    }
+    files it may read, the date it carries."""
+    return {"target": build_dir / "report.pdf.part", "base_dir": build_dir, "allowed_roots": [paths.templates, build_dir], "build_date": report_document.build_date}
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports"])
+def pdf_attachments(build_dir) -> list:
+    """The files the PDF carries: the build's manifest and the source tables as CSV."""
+    return [build_dir / "manifest.json", *sorted((build_dir / "data" / "tables").glob("*.csv"))]
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"})
 def report_paged_html(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer: PdfRenderer, report_document: Document) -> dg.Output[str]:
     """The paper as paged HTML, what the PDF is laid out from: the body of the HTML edition with the
     print stylesheet, its fonts and charts inlined. Handed at once to the run's render process, which
@@ -209,7 +208,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer:
     job = pdf_job(paths, build_dir, report_document)
     partial, target = job["target"], build_dir / "report.pdf"
     partial.touch()
-    result = renderer.write_pdf(report_paged_html, **job)
+    result = renderer.write_pdf(report_paged_html, attachments=pdf_attachments(build_dir), **job)
     if result.warnings:
         raise RuntimeError("WeasyPrint reported problems:\n  " + "\n  ".join(result.warnings))
     if result.missing_glyphs:  # not fatal: the report_text_has_glyphs check names the survey rows

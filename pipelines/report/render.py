@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,11 +235,12 @@ def write_pdf(
     target: Path,
     base_dir: Path,
     allowed_roots: list[Path],
-    attachments: list[Path] | None = None,
+    attachments: list[Path] | Callable[[], list[Path]] | None = None,
     build_date=None,
     free_memory: bool = True,
 ) -> PdfResult:
-    """Lay out ``html`` and write a tagged PDF (PDF/UA-1) to ``target``.
+    """Lay out ``html`` and write a tagged PDF (PDF/UA-1) to ``target``, with ``attachments`` (or the
+    files a function given instead returns, asked once the layout is done).
 
     Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
     ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools).
@@ -254,7 +256,7 @@ def write_pdf(
     return PdfResult(pages=pages, warnings=captured.messages, missing_glyphs=list(captured.missing_glyphs), fills=fills)
 
 
-def _lay_out_and_write(html: str, target: Path, base_dir: Path, fetcher, attachments: list[Path], build_date) -> tuple[int, list]:
+def _lay_out_and_write(html: str, target: Path, base_dir: Path, fetcher, attachments, build_date) -> tuple[int, list]:
     """WeasyPrint's two passes (layout, then drawing into the PDF); returns the page count and fills."""
     from weasyprint import HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
@@ -262,6 +264,8 @@ def _lay_out_and_write(html: str, target: Path, base_dir: Path, fetcher, attachm
     from pipelines.report.pagefill import page_fills
 
     document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
+    if callable(attachments):
+        attachments = attachments()
     files = [Attachment(filename=str(path), url_fetcher=fetcher, name=path.name, created=build_date, modified=build_date) for path in attachments]
     with memoized_page_references(), fonttools_subsetting():
         document.write_pdf(

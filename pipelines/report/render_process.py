@@ -42,7 +42,8 @@ class RenderFailed(RuntimeError):
 
 class RenderWorker:
     """A render process started ahead of its job: under the memory limit, it imports WeasyPrint, then
-    reads the path of one job file from its standard input and renders it. Given no job (its input
+    reads the path of one job file from its standard input and lays the document out; then it reads
+    the files to attach (a JSON list, the next line) and writes the PDF. Given no job (its input
     closed: :meth:`close`, or the build's process gone), it exits."""
 
     def __init__(self) -> None:
@@ -56,10 +57,18 @@ class RenderWorker:
         )
 
     def give(self, job_file: Path) -> None:
-        """Hand the worker its job; it starts at once, and this returns at once."""
+        """Hand the worker its job; it starts laying out at once, and this returns at once."""
+        self._send(str(job_file))
+
+    def attach(self, attachments: list[Path]) -> None:
+        """Hand the worker the files to attach, which it waits for once the layout is done (they may
+        be written while it lays out)."""
+        self._send(json.dumps([str(path) for path in attachments]))
+
+    def _send(self, line: str) -> None:
         try:
-            self._process.stdin.write(f"{job_file}\n")
-            self._process.stdin.flush()  # the worker reads one line; its input is closed when it is waited for
+            self._process.stdin.write(line + "\n")
+            self._process.stdin.flush()  # its input is closed when it is waited for
         except BrokenPipeError:  # it ended already (a limit reached while loading): wait() says why
             pass
 
@@ -73,10 +82,6 @@ class RenderWorker:
             raise
         return subprocess.CompletedProcess(self._process.args, self._process.returncode, out, err)
 
-    def render(self, job_file: Path, timeout: float) -> subprocess.CompletedProcess:
-        """Give the worker its job and wait for it to end (see :meth:`wait`)."""
-        self.give(job_file)
-        return self.wait(timeout)
 
     @property
     def pid(self) -> int:
@@ -108,13 +113,15 @@ class PendingRender:
         self.job = job  # what is rendered, where to (the paged HTML as a file of the job's folder)
         self._deadline = time.monotonic() + TIME_LIMIT_S
 
-    def result(self):
-        """Wait for the PDF and return its :class:`~pipelines.report.render.PdfResult`. Raises
-        :class:`RenderFailed` with the reason (the limit reached, or the error the renderer raised)."""
+    def result(self, attachments: list[Path] | None = None):
+        """Hand over the files to attach (they must exist now), wait for the PDF and return its
+        :class:`~pipelines.report.render.PdfResult`. Raises :class:`RenderFailed` with the reason (the
+        limit reached, or the error the renderer raised)."""
         from pipelines.report.pagefill import PageFill
         from pipelines.report.render import PdfResult
 
         result_file = Path(self.job["result"])
+        self._worker.attach(attachments or [])
         try:
             try:
                 finished = self._worker.wait(timeout=max(0.0, self._deadline - time.monotonic()))
@@ -133,9 +140,10 @@ class PendingRender:
         self._folder.cleanup()
 
 
-def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], attachments: list[Path] | None = None, build_date=None, worker: RenderWorker | None = None) -> PendingRender:
+def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], build_date=None, worker: RenderWorker | None = None) -> PendingRender:
     """Hand :func:`pipelines.report.render.write_pdf` of ``html`` to a process of its own (``worker``,
-    started ahead, or a fresh one) and return at once; the files it attaches must exist already."""
+    started ahead, or a fresh one) and return at once: it lays the document out meanwhile. The files
+    to attach are given to :meth:`PendingRender.result`."""
     folder = tempfile.TemporaryDirectory(prefix="afml-render-")
     scratch = Path(folder.name)
     (scratch / "paged.html").write_text(html, encoding="utf-8")
@@ -144,7 +152,6 @@ def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Pa
         "target": str(target),
         "base_dir": str(base_dir),
         "allowed_roots": [str(root) for root in allowed_roots],
-        "attachments": [str(path) for path in attachments or []],
         "build_date": build_date.isoformat() if build_date else None,
         "result": str(scratch / "result.json"),
         "memory_limit_mb": MEMORY_LIMIT_MB,
@@ -159,7 +166,7 @@ def write_pdf_in_own_process(html: str, target: Path, base_dir: Path, allowed_ro
     """:func:`pipelines.report.render.write_pdf` run by a process of its own (``worker``, started
     ahead, or a fresh one); returns its :class:`~pipelines.report.render.PdfResult`. Raises
     :class:`RenderFailed` with the reason (the limit reached, or the error the renderer raised)."""
-    return start_render(html, target, base_dir, allowed_roots, attachments, build_date, worker).result()
+    return start_render(html, target, base_dir, allowed_roots, build_date, worker).result(attachments)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -192,7 +199,10 @@ def _reason(finished: subprocess.CompletedProcess) -> str:
 
 
 def main(job_file: str) -> int:
-    """The child: read the job, render, write the result as JSON.
+    """The child: read the job, lay the document out, read the files to attach from standard input
+    (a JSON list on one line: the build may still be writing them while the layout runs), write the
+    PDF and the result as JSON. The result's ``seconds`` are the render's own: from the job read to
+    the PDF written, less any wait for the files to attach.
 
     The process renders one document and ends, so Python's cyclic garbage collector is switched off
     and nothing is collected at the end: every collection would rescan the millions of boxes of the
@@ -203,6 +213,17 @@ def main(job_file: str) -> int:
     import gc
 
     started = time.perf_counter()
+    waited = 0.0
+
+    def attachments_when_ready() -> list[Path]:
+        nonlocal waited
+        asked = time.perf_counter()
+        line = sys.stdin.readline()
+        waited = time.perf_counter() - asked
+        if not line:
+            raise RuntimeError("the build ended before it handed over the files to attach to the PDF")
+        return [Path(path) for path in json.loads(line)]
+
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     _limit_memory(job["memory_limit_mb"])
     gc.disable()
@@ -213,11 +234,11 @@ def main(job_file: str) -> int:
         Path(job["target"]),
         base_dir=Path(job["base_dir"]),
         allowed_roots=[Path(root) for root in job["allowed_roots"]],
-        attachments=[Path(path) for path in job["attachments"]],
+        attachments=attachments_when_ready,
         build_date=dt.datetime.fromisoformat(job["build_date"]) if job["build_date"] else None,
         free_memory=False,
     )
-    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills], "seconds": round(time.perf_counter() - started, 3)}
+    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills], "seconds": round(time.perf_counter() - started - waited, 3)}
     Path(job["result"]).write_text(json.dumps(record), encoding="utf-8")
     return 0
 

@@ -3,9 +3,9 @@
 Dagster sets a run's resources up before its first step, so the process loads WeasyPrint on the
 machine's other core while the catalog, the survey and the paper are computed. As soon as the paged
 HTML exists, the ``report_paged_html`` step hands it over (:meth:`PdfRenderer.start`) and the PDF is
-laid out while the build's remaining steps (the HTML edition, the exports, the validation reports,
-the checks) run; the ``report_pdf`` step, scheduled after them, collects it
-(:meth:`PdfRenderer.write_pdf`). A ``report_pdf`` step with nothing started for its HTML (a run of
+laid out while the build's remaining steps (the exports, the HTML edition, the validation reports,
+the checks) run; the ``report_pdf`` step, scheduled after them, hands over the files to attach (the
+source tables the exports wrote meanwhile) and collects the PDF (:meth:`PdfRenderer.write_pdf`). A ``report_pdf`` step with nothing started for its HTML (a run of
 that asset alone) renders it there and then. A run that ends without collecting its render (it
 failed after the start) stops the process when its resources are torn down.
 """
@@ -48,29 +48,30 @@ class PdfRenderer(dg.ConfigurableResource):
             self._worker = None
 
     def start(self, html: str, target: Path, **options) -> bool:
-        """Start rendering ``html`` to ``target`` now, by the process started with the run, and return
-        at once (True); :meth:`write_pdf` with the same arguments collects the PDF. Returns False,
-        starting nothing, when the run's process is used already."""
+        """Start laying out ``html`` for ``target`` now, by the process started with the run, and return
+        at once (True); :meth:`write_pdf` with the same arguments (and the files to attach, which may
+        be written meanwhile) collects the PDF. Returns False, starting nothing, when the run's process
+        is used already."""
         if self._worker is None or self._pending is not None:
             return False
         worker, self._worker = self._worker, None
         self._pending = (_job_key(html, target, options), start_render(html, target, worker=worker, **options))
         return True
 
-    def write_pdf(self, html: str, target: Path, **options):
-        """The PDF of ``html`` written to ``target`` (see
+    def write_pdf(self, html: str, target: Path, attachments: list[Path] | None = None, **options):
+        """The PDF of ``html`` written to ``target`` with ``attachments`` (see
         :func:`pipelines.report.render_process.write_pdf_in_own_process`): the render :meth:`start`
-        began for the same arguments, waited for, or else a render by the process started with the
-        run (a fresh one if it was used already)."""
+        began for the same arguments, given the files to attach and waited for, or else a render by
+        the process started with the run (a fresh one if it was used already)."""
         pending, self._pending = self._pending, None
         if pending is not None:
             key, render = pending
             if key == _job_key(html, target, options):
-                return render.result()
+                return render.result(attachments)
             render.cancel()  # started for other HTML (the paper changed in between): not this PDF
         worker, self._worker = self._worker, None
         try:
-            return start_render(html, target, worker=worker, **options).result()
+            return start_render(html, target, worker=worker, **options).result(attachments)
         finally:
             if worker is not None:
                 worker.close()

@@ -1,4 +1,4 @@
-"""A disk cache for deterministic, costly results (chart SVGs, font subsets), keyed by content.
+"""A disk cache for deterministic, costly results (chart SVGs, font subsets, survey files read), keyed by content.
 
 The key of an entry is the SHA-256 of everything the result depends on: the arguments and the
 *identity of the code* that computes it (the source of the modules involved and the versions of the
@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-KEEP = 400  # entries per kind; the afml-13 paper uses 14 charts and 6 font subsets per build
+KEEP = 400  # entries per kind; the afml-13 paper uses 14 charts, 6 font subsets and 10 survey files per build
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("content_cache_folder", default=None)
 
@@ -49,6 +49,22 @@ def code_identity(modules: tuple[str, ...], packages: tuple[str, ...]) -> bytes:
     for module in modules:
         spec = importlib.util.find_spec(module)
         digest.update(module.encode() + b"\0" + Path(spec.origin).read_bytes() + b"\0")
+    for package in packages:
+        digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
+    return digest.digest()
+
+
+@functools.cache
+def pipeline_identity(packages: tuple[str, ...]) -> bytes:
+    """Every file of the ``pipelines`` package (its code, and the data it ships: the survey's locale
+    catalogs) and the installed versions of ``packages``, as one digest: for results that depend on
+    more of the pipeline than a few modules can name. Any change to the package gives another key."""
+    import importlib.metadata
+
+    package_dir = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for package in packages:
         digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
     return digest.digest()

@@ -6,6 +6,7 @@ import pandas as pd
 
 from pipelines.metadata import frame_metadata, markdown_list, markdown_table
 from pipelines.partitions import edition_partitions
+from pipelines.shared.content_cache import cache_folder
 from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.survey.intake import catalogue_for, run_intake
 from pipelines.survey.validate import IntakeResult
@@ -21,7 +22,8 @@ def intake_of_edition(paths: ProjectPaths, edition_id: str) -> IntakeResult:
     edition = paths.edition(edition_id)
     evidence = paths.edition(edition.evidence_id)
     catalog = catalog_of_edition(paths, evidence.id)
-    return run_intake(paths.survey_dir(edition.id), paths.root, catalogue_for(evidence, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
+    with cache_folder(paths.cache_dir):  # survey files whose bytes did not change are not parsed again
+        return run_intake(paths.survey_dir(edition.id), paths.root, catalogue_for(evidence, catalog["clusters"], catalog["subclusters"], catalog["recommendations"]))
 
 
 def initiatives_of_edition(paths: ProjectPaths, edition_id: str, intake: IntakeResult, log=None) -> pd.DataFrame:

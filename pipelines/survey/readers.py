@@ -136,13 +136,14 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def read_file(path: Path, display_name: str) -> FileRead:
-    """Read one survey file of any accepted layout."""
+def read_file(path: Path, display_name: str, data: bytes | None = None) -> FileRead:
+    """Read one survey file of any accepted layout (``data``: its bytes, when read already)."""
     result = FileRead(display_name, layout="unknown", encoding="", sha256="")
     if path.is_symlink():
         return link_refused(display_name)
     try:
-        data = _read_bytes(path, MAX_FILE_BYTES[path.suffix.lower()])
+        if data is None:
+            data = _read_bytes(path, MAX_FILE_BYTES[path.suffix.lower()])
     except (OSError, ValueError) as exc:
         reason = str(exc) if isinstance(exc, ValueError) else "cannot be opened (a link, or not readable)"
         result.problems.append(SourceProblem(display_name, None, "", "", reason))

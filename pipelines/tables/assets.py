@@ -67,7 +67,7 @@ TABLES_ASSETS = [source_tables, printed_vs_computed]
 TABLES_CHECKS = [printed_values_agree]
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "xlsx", "json"}, tags=WRITES_BUILD_FOLDER)
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "xlsx", "json"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
 @records_files_written
 def source_table_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, source_tables: dict, printed_vs_computed: pd.DataFrame) -> dg.MaterializeResult:
     """Every source table as CSV and XLSX with a JSON metadata sidecar, under data/tables/ of the build

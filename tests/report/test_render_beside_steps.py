@@ -55,6 +55,24 @@ def test_a_started_render_is_collected_and_writes_the_bytes_of_a_render_of_its_o
     assert (tmp_path / "early.pdf").read_bytes() == (tmp_path / "direct.pdf").read_bytes()
 
 
+def test_files_written_while_the_pdf_is_laid_out_are_attached(tmp_path):
+    """The exports the PDF attaches run beside the render: the files are named when it is collected."""
+    table = tmp_path / "table.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    write_pdf(HTML, tmp_path / "direct.pdf", attachments=[table], **_options(tmp_path))
+    table.unlink()
+    renderer = PdfRenderer()
+    renderer.setup_for_execution(_Context())
+    try:
+        renderer.start(HTML, tmp_path / "early.pdf", **_options(tmp_path))
+        table.write_text("a,b\n1,2\n", encoding="utf-8")  # written after the render started
+        renderer.write_pdf(HTML, tmp_path / "early.pdf", attachments=[table], **_options(tmp_path))
+    finally:
+        renderer.teardown_after_execution(_Context())
+    pdf = (tmp_path / "early.pdf").read_bytes()
+    assert b"/EmbeddedFile" in pdf and pdf == (tmp_path / "direct.pdf").read_bytes()
+
+
 def test_a_render_started_for_other_html_is_stopped_and_the_asked_one_rendered(tmp_path, workers_started):
     other = HTML.replace("Section 0", "Section zero")
     write_pdf(other, tmp_path / "direct.pdf", **_options(tmp_path))

@@ -205,3 +205,49 @@ def test_a_kobotoolbox_xlsx_export_with_a_repeat_sheet_is_read(tmp_path, catalog
     assert result.respondents[["respondent_id", "submission_time"]].values.tolist() == [["KHM-K", "2020-07-02T10:00:00Z"]]
     assert list(result.initiatives["uid"]) == ["KHM-K:01", "KHM-K:02"]
     assert list(result.initiatives["row"]) == [2, 3] and set(result.initiatives["sheet"]) == {"initiatives"}
+
+
+# --- survey files kept by content between builds -----------------------------------------------------
+
+
+def _intake_frames(result) -> list[pd.DataFrame]:
+    return [result.respondents, result.initiatives, result.problems, result.quarantine, result.files]
+
+
+@pytest.mark.parametrize("folder", [SURVEY, BROKEN], ids=["afml-13", "broken files"])
+def test_a_survey_read_from_the_cache_is_the_survey_read_from_its_files(folder, catalogue, tmp_path, monkeypatch):
+    from pipelines.shared.content_cache import cache_folder
+    from pipelines.survey import intake
+
+    fresh = run_intake(folder, folder.parent, catalogue)
+    parsed = []
+    real = intake.read_file
+    monkeypatch.setattr(intake, "read_file", lambda *args: parsed.append(args[1]) or real(*args))
+    with cache_folder(tmp_path):
+        first = run_intake(folder, folder.parent, catalogue)
+        read_first = len(parsed)
+        again = run_intake(folder, folder.parent, catalogue)
+    assert read_first >= 5 and len(parsed) == read_first  # the second intake parsed nothing
+    for kept, original in [(first, fresh), (again, fresh)]:
+        for a, b in zip(_intake_frames(kept), _intake_frames(original)):
+            pd.testing.assert_frame_equal(a, b)
+        assert kept.structural == original.structural
+
+
+def test_a_changed_survey_file_is_read_again(catalogue, tmp_path, monkeypatch):
+    from pipelines.shared.content_cache import cache_folder
+    from pipelines.survey import intake
+
+    folder = tmp_path / "survey"
+    shutil.copytree(SURVEY, folder)
+    parsed = []
+    real = intake.read_file
+    monkeypatch.setattr(intake, "read_file", lambda *args: parsed.append(args[1]) or real(*args))
+    with cache_folder(tmp_path / "cache"):
+        run_intake(folder, tmp_path, catalogue)
+        parsed.clear()
+        review = folder / "literature-review.csv"
+        review.write_text(review.read_text(encoding="utf-8") + "LR-999,THA,Added,Added to test the cache.,A,A1,,2020,,ongoing,unknown,,,,literature_review\n", encoding="utf-8")
+        result = run_intake(folder, tmp_path, catalogue)
+    assert parsed == ["survey/literature-review.csv"]  # only the changed file
+    assert len(result.initiatives) == 390
