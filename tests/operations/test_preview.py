@@ -107,8 +107,8 @@ def test_a_survey_change_recomputes_the_intake(preview):
 def test_the_preview_writes_only_into_its_scratch_folder(preview):
     outputs = preview.preview.paths.outputs
     written = sorted(str(p.relative_to(outputs)) for p in outputs.rglob("*") if p.is_file())
-    # besides its page: the charts and font subsets it made, in the content cache builds share
-    assert written and all(name.startswith((f"{EDITION}/preview/", ".cache/charts/", ".cache/fonts/")) for name in written), written
+    # besides its page: the charts, font subsets and survey files read it made, in the content cache builds share
+    assert written and all(name.startswith((f"{EDITION}/preview/", ".cache/charts/", ".cache/fonts/", ".cache/survey/")) for name in written), written
     assert not (outputs / EDITION / "latest").exists() and not (outputs / EDITION / "builds").exists()
     assert "afml-preview-reload" in (outputs / EDITION / "preview" / "report.html").read_text(encoding="utf-8")
 
