@@ -70,6 +70,11 @@ def pipeline_identity(packages: tuple[str, ...]) -> bytes:
     return digest.digest()
 
 
+def cache_in_use() -> bool:
+    """Whether :func:`cached` keeps results here (inside :func:`cache_folder`)."""
+    return _FOLDER.get() is not None
+
+
 def cached(kind: str, key: bytes, compute: Callable[[], bytes]) -> bytes:
     """``compute()``, or the bytes it gave before for the same ``key`` (inside :func:`cache_folder`).
 

@@ -26,20 +26,22 @@ def catalogue_for(edition: Edition, clusters: pd.DataFrame, subclusters: pd.Data
 # What reading a survey file depends on besides its bytes: the whole pipeline package (the readers, the
 # form's fields, the locale catalogs of its labels) and the packages that parse workbooks and frames.
 READER_PACKAGES = ("pandas", "openpyxl", "babel")
+KEPT_MAX_BYTES = 20 * 1024 * 1024  # a questionnaire is a few hundred kB; a large export parses fast enough and would fill the cache
 
 
 def read_file_kept(path: Path, display_name: str) -> FileRead:
     """:func:`pipelines.survey.readers.read_file`, or, inside a build's content cache
     (:mod:`pipelines.shared.content_cache`), what it gave for the same bytes under the same name with
     the same code: a forced build or a rebuild after another file changed does not parse an unchanged
-    workbook again (about 0.3 s of a build). Problems and findings come back with the rows, as read."""
+    workbook again (about 0.3 s of a build). Problems and findings come back with the rows, as read.
+    Files over :data:`KEPT_MAX_BYTES` (large form exports) are read every time."""
     import hashlib
     import pickle
 
-    from pipelines.shared.content_cache import cached, pipeline_identity
+    from pipelines.shared.content_cache import cache_in_use, cached, pipeline_identity
 
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES[path.suffix.lower()]:
-        return read_file(path, display_name)  # refused by the reader, which says why
+    if not cache_in_use() or path.is_symlink() or not path.is_file() or path.stat().st_size > min(KEPT_MAX_BYTES, MAX_FILE_BYTES[path.suffix.lower()]):
+        return read_file(path, display_name)  # nothing kept; a link or an oversized file is refused by the reader, which says why
     try:
         data = path.read_bytes()
     except OSError:
