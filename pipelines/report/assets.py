@@ -190,10 +190,12 @@ def report_paged_html(context: dg.AssetExecutionContext, paths: ProjectPaths, re
     lays out the PDF while the build's other steps run."""
     with cache_folder(paths.cache_dir):  # font subsets for the same characters are not made again
         paged = render_html(report_document, paths.templates, medium="pdf")
-    job = pdf_job(paths, paths.build_dir(context), report_document)
-    job["target"].touch()  # marks "PDF being rendered" for anyone watching the build folder
     selection = context.run.asset_selection  # empty (or None): the whole job
-    started = (not selection or dg.AssetKey("report_pdf") in selection) and renderer.start(paged, **job)
+    started = False
+    if not selection or dg.AssetKey("report_pdf") in selection:  # a run that will collect the PDF
+        job = pdf_job(paths, paths.build_dir(context), report_document)
+        job["target"].touch()  # marks "PDF being rendered" for anyone watching the build folder
+        started = renderer.start(paged, **job)
     return dg.Output(paged, metadata={"size_bytes": len(paged.encode("utf-8")), "pdf_render_started": bool(started)})
 
 

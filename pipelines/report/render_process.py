@@ -82,7 +82,6 @@ class RenderWorker:
             raise
         return subprocess.CompletedProcess(self._process.args, self._process.returncode, out, err)
 
-
     @property
     def pid(self) -> int:
         return self._process.pid
@@ -255,7 +254,9 @@ def serve(memory_limit_mb: int) -> int:
 
 
 if __name__ == "__main__":
-    status = serve(int(sys.argv[2])) if sys.argv[1] == "--serve" else main(sys.argv[1])
+    if sys.argv[1:2] != ["--serve"] or len(sys.argv) != 3:
+        raise SystemExit("usage: python -m pipelines.report.render_process --serve <memory limit, MB> (started by a build, which sends the job on standard input)")
+    status = serve(int(sys.argv[2]))
     # Everything is written; the laid-out paper is not torn down object by object (a failure raised
     # above ends the usual way, with its traceback on stderr).
     sys.stdout.flush()

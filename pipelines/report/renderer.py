@@ -5,9 +5,10 @@ machine's other core while the catalog, the survey and the paper are computed. A
 HTML exists, the ``report_paged_html`` step hands it over (:meth:`PdfRenderer.start`) and the PDF is
 laid out while the build's remaining steps (the exports, the HTML edition, the validation reports,
 the checks) run; the ``report_pdf`` step, scheduled after them, hands over the files to attach (the
-source tables the exports wrote meanwhile) and collects the PDF (:meth:`PdfRenderer.write_pdf`). A ``report_pdf`` step with nothing started for its HTML (a run of
-that asset alone) renders it there and then. A run that ends without collecting its render (it
-failed after the start) stops the process when its resources are torn down.
+source tables the exports wrote meanwhile) and collects the PDF (:meth:`PdfRenderer.write_pdf`). A
+``report_pdf`` step with nothing started for its HTML (a run of that asset alone) renders it there
+and then. A run that ends without collecting its render (it failed after the start) stops the
+process when its resources are torn down.
 """
 
 from __future__ import annotations
