@@ -182,8 +182,10 @@ def scratch_instance(outputs):
     with open(home / ".init.lock", "w") as guard:  # two builds starting together create its storage once
         fcntl.flock(guard, fcntl.LOCK_EX)
         config = home / "dagster.yaml"
-        if not config.exists():
-            config.write_text(SCRATCH_INSTANCE_CONFIG.format(home=json.dumps(str(home.resolve()))), encoding="utf-8")
+        # Written anew when it differs: a folder moved since names its new place, an older one gets today's settings.
+        expected = SCRATCH_INSTANCE_CONFIG.format(home=json.dumps(str(home.resolve())))
+        if not config.exists() or config.read_text(encoding="utf-8") != expected:
+            config.write_text(expected, encoding="utf-8")
         instance = dg.DagsterInstance.from_config(str(home))
         instance.get_runs(limit=1)  # creates the run and event storage now, under the guard
     return instance

@@ -21,7 +21,7 @@ from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html
 from pipelines.report.renderer import PdfRenderer
 from pipelines.report.volume import plan_volume
-from pipelines.settings import AFTER_THE_OTHER_STEPS, WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import AFTER_THE_OTHER_STEPS, IN_PROGRESS_SUFFIX, WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
 from pipelines.shared.content_cache import cache_folder
 
 GROUP = "report"
@@ -175,7 +175,7 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
 def pdf_job(paths: ProjectPaths, build_dir, report_document: Document) -> dict:
     """Where the PDF of a build is written while it is rendered, and what it is rendered with: the
     files it may read, the date it carries."""
-    return {"target": build_dir / "report.pdf.part", "base_dir": build_dir, "allowed_roots": [paths.templates, build_dir], "build_date": report_document.build_date}
+    return {"target": build_dir / f"report.pdf{IN_PROGRESS_SUFFIX}", "base_dir": build_dir, "allowed_roots": [paths.templates, build_dir], "build_date": report_document.build_date}
 
 
 def pdf_attachments(build_dir) -> list:

@@ -142,3 +142,14 @@ def test_wiping_the_storage_closes_its_connections_before_deleting_the_run_files
     assert first not in instance.event_log_storage._engines  # noqa: SLF001 -- no connection to a deleted file
     second = dg.materialize([_job_of(2)], instance=instance).run_id
     assert any(e.user_message == "line 1" for e in instance.all_logs(second))
+
+
+def test_a_scratch_outputs_folder_moved_elsewhere_keeps_its_runs_in_its_new_place(tmp_path):
+    first = tmp_path / "first"
+    run_id = dg.materialize([_job_of(1)], instance=scratch_instance(first)).run_id
+    moved = tmp_path / "moved"
+    first.rename(moved)
+    instance = scratch_instance(moved)
+    assert any(e.user_message == "line 0" for e in instance.all_logs(run_id))  # read from its new place
+    dg.materialize([_job_of(1)], instance=instance)
+    assert not first.exists()  # nothing written where it used to be
