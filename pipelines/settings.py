@@ -20,8 +20,8 @@ from pipelines.frameworks import Framework, load_framework
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILDS = "builds"
 WRITES_BUILD_FOLDER = {"afml/writes": "build-folder"}
-"""Asset tag of every asset that writes files into the run's build folder (``ProjectPaths.build_dir``).
-Each also records the files it wrote (:func:`records_files_written`): an incremental build that does not
+"""Asset tag of every asset that writes files into the run's build folder (``ProjectPaths.build_dir``),
+set by :func:`build_folder_writer`. Each also records the files it wrote (:func:`records_files_written`): an incremental build that does not
 rerun it takes those files over from the published build, so its folder is as complete as a full build's."""
 
 # The order of a run's steps around the PDF render. Dagster's in-process executor runs the ready step
@@ -46,6 +46,19 @@ while the other steps run): no step's output, so never recorded as one."""
 
 def _file_states(folder: Path) -> dict[str, tuple[int, int, int]]:
     return {p.relative_to(folder).as_posix(): (s.st_ino, s.st_size, s.st_mtime_ns) for p in folder.rglob("*") if p.is_file() and p.suffix != IN_PROGRESS_SUFFIX and (s := p.stat())}
+
+
+def build_folder_writer(**asset_options):
+    """``@dg.asset`` for an asset that writes files into the run's build folder: the asset is tagged
+    :data:`WRITES_BUILD_FOLDER` and records the files it wrote (:func:`records_files_written`), the two
+    things an incremental build relies on, applied together so that neither can be forgotten."""
+
+    def decorate(asset_fn):
+        options = dict(asset_options)
+        tags = {**options.pop("tags", {}), **WRITES_BUILD_FOLDER}
+        return dg.asset(tags=tags, **options)(records_files_written(asset_fn))
+
+    return decorate
 
 
 def records_files_written(asset_fn):

@@ -8,7 +8,7 @@ import pandas as pd
 from pipelines.indicators.compute import cluster_by_country, indicator_table, respondents_by_country, with_constituency
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import WHILE_THE_PDF_RENDERS, ProjectPaths, build_folder_writer
 
 GROUP = "indicators"
 
@@ -80,8 +80,7 @@ def indicator_changes(
     return dg.Output(changes, metadata={"previous_edition": changes["previous"], "newly_covered": len(changes["newly_covered"]), "changes": dg.MetadataValue.md(markdown_table(changes["clusters"][["cluster", "initiatives", "initiatives_previous", "initiatives_change"]], 10))})
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "json"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
-@records_files_written
+@build_folder_writer(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "json"}, op_tags=WHILE_THE_PDF_RENDERS)
 def indicator_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, cluster_indicators: pd.DataFrame, subcluster_indicators: pd.DataFrame, coverage: dict, recommendations: pd.DataFrame, cluster_memberships: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
     """data/cluster_indicators.csv, data/subcluster_indicators.csv (wide), data/indicators_long.csv (one row
     per group and indicator, with its unit), data/indicators.json and the coverage

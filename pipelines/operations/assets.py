@@ -7,7 +7,7 @@ from pipelines.operations.publishing import IncompleteBuild, publish
 from pipelines.operations.summary import summarize_run
 from pipelines.shared.locking import edition_lock
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import WHILE_THE_PDF_RENDERS, ProjectPaths, build_folder_writer
 
 REQUIRED_ARTEFACTS = ["report.html", "report.pdf", "manifest.json", "data", "validation"]
 
@@ -19,8 +19,7 @@ class PublishConfig(dg.Config):
     """Refuse to publish when survey rows were quarantined or a WARN check failed (the last good report stays)."""
 
 
-@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["source_table_exports", "indicator_exports", "survey_exports"], kinds={"json"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
-@records_files_written
+@build_folder_writer(group_name="publishing", partitions_def=edition_partitions, deps=["source_table_exports", "indicator_exports", "survey_exports"], kinds={"json"}, op_tags=WHILE_THE_PDF_RENDERS)
 def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.MaterializeResult:
     """data/datapackage.json: a Frictionless Data Package describing every published data file (fields,
     types, titles, units), so reviewers' tools can read and validate the exports."""
@@ -31,8 +30,7 @@ def data_package(context: dg.AssetExecutionContext, paths: ProjectPaths) -> dg.M
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(target.relative_to(paths.outputs.parent)))})
 
 
-@dg.asset(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports", "survey_exports", "build_provenance", "data_package"], kinds={"folder"}, tags=WRITES_BUILD_FOLDER)
-@records_files_written
+@build_folder_writer(group_name="publishing", partitions_def=edition_partitions, deps=["report_html", "report_pdf", "source_table_exports", "validation_reports", "indicator_exports", "survey_exports", "build_provenance", "data_package"], kinds={"folder"})
 def published_report(context: dg.AssetExecutionContext, config: PublishConfig, paths: ProjectPaths) -> dg.MaterializeResult:
     """Switches outputs/{edition}/latest (and report.pdf, report.html, data/ through it) to this run's
     build in one atomic step, under the edition's build lock. A failed or killed build never gets here,

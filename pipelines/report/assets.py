@@ -21,7 +21,7 @@ from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html
 from pipelines.report.renderer import PdfRenderer
 from pipelines.report.volume import plan_volume
-from pipelines.settings import AFTER_THE_OTHER_STEPS, IN_PROGRESS_SUFFIX, WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import AFTER_THE_OTHER_STEPS, IN_PROGRESS_SUFFIX, WHILE_THE_PDF_RENDERS, ProjectPaths, build_folder_writer
 from pipelines.shared.content_cache import cache_folder
 
 GROUP = "report"
@@ -47,8 +47,7 @@ def provenance_of(paths: ProjectPaths, edition_id: str, respondents: pd.DataFram
     return collect(paths.sources, paths.templates, edition.id, build_date_for(edition, respondents).strftime("%Y-%m-%dT%H:%M:%SZ")).as_record()
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"json"}, tags=WRITES_BUILD_FOLDER)
-@records_files_written
+@build_folder_writer(group_name=GROUP, partitions_def=edition_partitions, kinds={"json"})
 def build_provenance(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame) -> dg.Output[dict]:
     """What this build was made from: edition, build date (from the data), git commit, key package
     versions and the SHA-256 of every input file. Written to manifest.json and printed in the colophon."""
@@ -153,8 +152,7 @@ def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, **in
     )
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"], tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
-@records_files_written
+@build_folder_writer(group_name=GROUP, partitions_def=edition_partitions, kinds={"html"}, deps=["source_table_exports", "indicator_exports", "survey_exports"], op_tags=WHILE_THE_PDF_RENDERS)
 def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dg.MaterializeResult:
     """The HTML edition: one self-contained file with a navigation sidebar, written to the run's build
     folder, linking each table and figure to its data published beside it."""
@@ -199,8 +197,7 @@ def report_paged_html(context: dg.AssetExecutionContext, paths: ProjectPaths, re
     return dg.Output(paged, metadata={"size_bytes": len(paged.encode("utf-8")), "pdf_render_started": bool(started)})
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"], tags=WRITES_BUILD_FOLDER, op_tags=AFTER_THE_OTHER_STEPS)
-@records_files_written
+@build_folder_writer(group_name=GROUP, partitions_def=edition_partitions, kinds={"pdf"}, deps=["source_table_exports"], op_tags=AFTER_THE_OTHER_STEPS)
 def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer: PdfRenderer, report_paged_html: str, report_document: Document) -> dg.MaterializeResult:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
     CSV files, fetching only the project's own files. Rendered in a process of its own, started with

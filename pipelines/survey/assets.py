@@ -7,7 +7,7 @@ import pandas as pd
 from pipelines.metadata import frame_metadata, markdown_list, markdown_table
 from pipelines.partitions import edition_partitions
 from pipelines.shared.content_cache import cache_folder
-from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import WHILE_THE_PDF_RENDERS, ProjectPaths, build_folder_writer
 from pipelines.survey.intake import catalogue_for, run_intake
 from pipelines.survey.validate import IntakeResult
 
@@ -128,8 +128,7 @@ def initiatives(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_i
     return dg.Output(frame, metadata=metadata)
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"html", "csv"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
-@records_files_written
+@build_folder_writer(group_name=GROUP, partitions_def=edition_partitions, kinds={"html", "csv"}, op_tags=WHILE_THE_PDF_RENDERS)
 def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, survey_intake: IntakeResult) -> dg.MaterializeResult:
     """Per-respondent validation reports (HTML and CSV), the quarantine and the intake log, under
     validation/ of the build."""
@@ -140,8 +139,7 @@ def validation_reports(context: dg.AssetExecutionContext, paths: ProjectPaths, s
     return dg.MaterializeResult(metadata={"reports": len(written) // 2})
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
-@records_files_written
+@build_folder_writer(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv"}, op_tags=WHILE_THE_PDF_RENDERS)
 def survey_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, respondents: pd.DataFrame, initiatives: pd.DataFrame) -> dg.MaterializeResult:
     """The accepted respondents and initiatives as CSV under data/ of the build, for reviewers'
     spreadsheets (cells that a spreadsheet would run as formulas are escaped)."""

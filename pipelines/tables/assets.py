@@ -5,7 +5,7 @@ import pandas as pd
 
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.partitions import edition_partitions
-from pipelines.settings import WHILE_THE_PDF_RENDERS, WRITES_BUILD_FOLDER, ProjectPaths, records_files_written
+from pipelines.settings import WHILE_THE_PDF_RENDERS, ProjectPaths, build_folder_writer
 from pipelines.tables.compare import compare_published
 from pipelines.tables.derive import derive
 from pipelines.tables.load import SourceTable, read_table, table_files
@@ -67,8 +67,7 @@ TABLES_ASSETS = [source_tables, printed_vs_computed]
 TABLES_CHECKS = [printed_values_agree]
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "xlsx", "json"}, tags=WRITES_BUILD_FOLDER, op_tags=WHILE_THE_PDF_RENDERS)
-@records_files_written
+@build_folder_writer(group_name=GROUP, partitions_def=edition_partitions, kinds={"csv", "xlsx", "json"}, op_tags=WHILE_THE_PDF_RENDERS)
 def source_table_exports(context: dg.AssetExecutionContext, paths: ProjectPaths, source_tables: dict, printed_vs_computed: pd.DataFrame) -> dg.MaterializeResult:
     """Every source table as CSV and XLSX with a JSON metadata sidecar, under data/tables/ of the build
     (spreadsheet formula triggers escaped), plus the printed-vs-computed comparison."""
