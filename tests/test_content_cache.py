@@ -80,3 +80,21 @@ def test_a_failed_computation_leaves_no_entry(tmp_path):
     with cache_folder(tmp_path), pytest.raises(RuntimeError):
         cached("charts", b"key", fails)
     assert not (tmp_path / "charts").exists() or list((tmp_path / "charts").iterdir()) == []
+
+
+def test_the_package_digest_covers_every_file_the_pipeline_ships_and_not_its_bytecode(tmp_path):
+    """The build's provenance and the survey cache key on it: a locale catalog is code too."""
+    import shutil
+
+    from pipelines.shared.content_cache import package_digest
+    from tests.conftest import ROOT
+
+    package = tmp_path / "pipelines"
+    shutil.copytree(ROOT / "pipelines", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = package_digest(package)
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert package_digest(package) == before
+    catalog = next(package.glob("survey/locale/*/LC_MESSAGES/*.po"))
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# a translator's edit\n", encoding="utf-8")
+    assert package_digest(package) != before

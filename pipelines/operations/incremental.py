@@ -66,11 +66,11 @@ def changed_inputs(published: dict, current: dict) -> list[str]:
 def code_difference(published: dict, current: dict) -> str | None:
     """Why the code or its environment differ from the published build's, or None.
 
-    The git commit is not compared: the pipeline's code is (``code_sha256``, every module of
-    ``pipelines/``), templates are inputs (a changed one reruns the report), and the commit itself is
-    printed only in the colophon, which every build, partial or not, writes anew. So a new commit that
-    changes no code, or an uncommitted template edit (which marks the commit ``-dirty``), reuses the
-    stored results all the same."""
+    The git commit is not compared: the pipeline's code is (``code_sha256``, every file of
+    ``pipelines/``, modules and locale catalogs), templates are inputs (a changed one reruns the
+    report), and the commit itself is printed only in the colophon, which every build, partial or not,
+    writes anew. So a new commit that changes no code, or an uncommitted template edit (which marks the
+    commit ``-dirty``), reuses the stored results all the same."""
     if published.get("edition") != current.get("edition"):
         return "the published build is of another edition"
     if published.get("code_sha256") != current.get("code_sha256"):

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from pipelines.shared.content_cache import package_digest
 from pipelines.sourcefiles import sha256_file
 
 KEY_PACKAGES = ["dagster", "pandas", "pandera", "jinja2", "weasyprint", "matplotlib", "openpyxl", "markdown-it-py"]
@@ -19,7 +20,7 @@ class Provenance:
     edition: str
     build_date: str
     commit: str
-    code_sha256: str  # of the pipeline's own code, so that an uncommitted change is a change too
+    code_sha256: str  # of the pipeline package (code and locale catalogs), so that an uncommitted change is a change too
     packages: dict[str, str]
     inputs: list[dict[str, str]]  # {"path": ..., "sha256": ...}
 
@@ -83,8 +84,4 @@ def collect(sources: Path, templates: Path, edition_id: str, build_date: str) ->
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "not installed"
-    package_dir = Path(__file__).resolve().parents[1]
-    code = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*.py")):
-        code.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes())
-    return Provenance(edition_id, build_date, code_commit(package_dir.parent), code.hexdigest(), packages, inputs)
+    return Provenance(edition_id, build_date, code_commit(Path(__file__).resolve().parents[2]), package_digest(), packages, inputs)

@@ -54,17 +54,25 @@ def code_identity(modules: tuple[str, ...], packages: tuple[str, ...]) -> bytes:
     return digest.digest()
 
 
-@functools.cache
-def pipeline_identity(packages: tuple[str, ...]) -> bytes:
-    """Every file of the ``pipelines`` package (its code, and the data it ships: the survey's locale
-    catalogs) and the installed versions of ``packages``, as one digest: for results that depend on
-    more of the pipeline than a few modules can name. Any change to the package gives another key."""
-    import importlib.metadata
-
-    package_dir = Path(__file__).resolve().parents[1]
+def package_digest(package_dir: Path | None = None) -> str:
+    """SHA-256 of every file of the ``pipelines`` package: its code and the data it ships (the
+    survey's locale catalogs), ``__pycache__`` aside. A build's provenance records it (a change to any
+    of them makes the published build out of date), and :func:`pipeline_identity` keys on it."""
+    package_dir = package_dir or Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(p for p in package_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.cache
+def pipeline_identity(packages: tuple[str, ...]) -> bytes:
+    """The whole ``pipelines`` package (:func:`package_digest`) and the installed versions of
+    ``packages``, as one digest: for results that depend on more of the pipeline than a few modules
+    can name. Any change to the package gives another key."""
+    import importlib.metadata
+
+    digest = hashlib.sha256(package_digest().encode())
     for package in packages:
         digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
     return digest.digest()
