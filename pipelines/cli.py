@@ -154,26 +154,29 @@ def shown(path) -> str:
     return os.path.relpath(absolute) if inside else absolute
 
 
-# The instance of a scratch outputs folder: as .dagster/dagster.yaml for what a build records (the
-# pooled event log, no debug lines), without the queue and the daemon's settings (no daemon runs there).
-SCRATCH_INSTANCE_CONFIG = """\
-# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).
-telemetry:
-  enabled: false
-event_log_storage:
-  module: pipelines.shared.sqlite_event_log
-  class: PooledSqliteEventLogStorage
-  config:
-    dagster_home: {home}
-python_logs:
-  python_log_level: INFO
-"""
+# What a scratch outputs folder's instance takes from the checkout's (.dagster/dagster.yaml): what a
+# build records (the pooled event log, no debug lines), not the queue and the daemon's settings (no
+# daemon runs there).
+SCRATCH_INSTANCE_KEYS = ("telemetry", "event_log_storage", "python_logs")
+
+
+def scratch_instance_config(home) -> str:
+    """The ``dagster.yaml`` of the instance whose home is ``home``: the checkout's settings of
+    :data:`SCRATCH_INSTANCE_KEYS`, the event log in ``home`` (named by its absolute path)."""
+    import yaml
+
+    from pipelines.settings import PROJECT_ROOT
+
+    checkout = yaml.safe_load((PROJECT_ROOT / ".dagster" / "dagster.yaml").read_text(encoding="utf-8"))
+    config = {key: checkout[key] for key in SCRATCH_INSTANCE_KEYS if key in checkout}
+    config["event_log_storage"]["config"]["dagster_home"] = str(home.resolve())
+    header = "# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\n"
+    return header + yaml.safe_dump(config, sort_keys=False)
 
 
 def scratch_instance(outputs):
     """The Dagster instance of a build into a scratch folder: its own home, ``<outputs>/.dagster``."""
     import fcntl
-    import json
 
     import dagster as dg
 
@@ -183,7 +186,7 @@ def scratch_instance(outputs):
         fcntl.flock(guard, fcntl.LOCK_EX)
         config = home / "dagster.yaml"
         # Written anew when it differs: a folder moved since names its new place, an older one gets today's settings.
-        expected = SCRATCH_INSTANCE_CONFIG.format(home=json.dumps(str(home.resolve())))
+        expected = scratch_instance_config(home)
         if not config.exists() or config.read_text(encoding="utf-8") != expected:
             config.write_text(expected, encoding="utf-8")
         instance = dg.DagsterInstance.from_config(str(home))
