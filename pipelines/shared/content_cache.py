@@ -1,4 +1,5 @@
-"""A disk cache for deterministic, costly results (chart SVGs, font subsets, survey files read), keyed by content.
+"""A disk cache for deterministic, costly results (chart SVGs, font subsets, survey files read),
+keyed by content.
 
 The key of an entry is the SHA-256 of everything the result depends on: the arguments and the
 *identity of the code* that computes it (the source of the modules involved and the versions of the
