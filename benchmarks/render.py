@@ -46,12 +46,13 @@ def paged_html(outputs: Path, edition: str) -> str:
 def weasyprint_seconds(html: str, outputs: Path, edition: str, target: Path) -> float:
     """The render as the ``report_pdf`` asset does it: same function (a fresh process of its own, so
     its start-up is counted, as Chromium's is), folders and attachments."""
-    from pipelines.report.assets import pdf_attachments
+    from pipelines.report.assets import PDF_PARTS_FOLDER, pdf_attachments
     from pipelines.report.render_process import write_pdf_in_own_process as write_pdf
 
     build_dir = (outputs / edition / "latest").resolve()
     start = time.perf_counter()
-    result = write_pdf(html, target, base_dir=build_dir, allowed_roots=[ROOT / "templates", build_dir], attachments=pdf_attachments(build_dir))
+    # The plan of the build's last layout (the page numbers of its parts), as the build uses it; every part is laid out.
+    result = write_pdf(html, target, base_dir=build_dir, allowed_roots=[ROOT / "templates", build_dir], attachments=pdf_attachments(build_dir), parts_folder=outputs / ".cache" / PDF_PARTS_FOLDER)
     seconds = time.perf_counter() - start
     if result.warnings:
         raise RuntimeError("WeasyPrint reported problems: " + "; ".join(result.warnings))

@@ -39,6 +39,11 @@ FILES_WRITTEN = "files_written"
 the SHA-256 of each, ``{"data/initiatives.csv": "<sha256>", ...}``."""
 
 
+REUSED_FROM_TAG = "afml/reused_from"
+"""Run tag of an incremental build: the run whose stored values it reused for the assets it did not
+rerun (set by pipelines/operations/incremental.py; the PDF then reuses the layouts of unchanged parts)."""
+
+
 IN_PROGRESS_SUFFIX = ".part"
 """A file of the build folder still being written by another process (the PDF, ``report.pdf.part``,
 while the other steps run): no step's output, so never recorded as one."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.settings import REUSED_FROM_TAG
+
 INTAKE_ASSET = "survey_intake"
 PUBLISH_ASSET = "published_report"
 TAG_PREFIX = "afml/"
@@ -99,8 +101,6 @@ def _detail(metadata: dict) -> str:
     return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items() if v)
 
 
-REUSED_FROM_TAG = f"{TAG_PREFIX}reused_from"
-"""Run tag of an incremental build: the run whose stored values it reused for the assets it did not rerun."""
 MAX_REUSE_CHAIN = 1000  # a guard against a cycle of tags set by hand
 
 

@@ -21,7 +21,7 @@ from pipelines.report.html_edition import data_links
 from pipelines.report.render import render_html
 from pipelines.report.renderer import PdfRenderer
 from pipelines.report.volume import plan_volume
-from pipelines.settings import AFTER_THE_OTHER_STEPS, IN_PROGRESS_SUFFIX, WHILE_THE_PDF_RENDERS, ProjectPaths, build_folder_writer
+from pipelines.settings import AFTER_THE_OTHER_STEPS, IN_PROGRESS_SUFFIX, REUSED_FROM_TAG, WHILE_THE_PDF_RENDERS, ProjectPaths, build_folder_writer
 from pipelines.shared.content_cache import cache_folder
 
 GROUP = "report"
@@ -170,10 +170,23 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
     )
 
 
-def pdf_job(paths: ProjectPaths, build_dir, report_document: Document) -> dict:
+def pdf_job(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dict:
     """Where the PDF of a build is written while it is rendered, and what it is rendered with: the
-    files it may read, the date it carries."""
-    return {"target": build_dir / f"report.pdf{IN_PROGRESS_SUFFIX}", "base_dir": build_dir, "allowed_roots": [paths.templates, build_dir], "build_date": report_document.build_date}
+    files it may read, the date it carries, where the layouts of its parts are kept between builds,
+    and whether unchanged parts are taken from there (a partial build; a full build lays out every
+    part, see pipelines/report/pdf_assembly.py)."""
+    build_dir = paths.build_dir(context)
+    return {
+        "target": build_dir / f"report.pdf{IN_PROGRESS_SUFFIX}",
+        "base_dir": build_dir,
+        "allowed_roots": [paths.templates, build_dir],
+        "build_date": report_document.build_date,
+        "parts_folder": paths.cache_dir / PDF_PARTS_FOLDER,
+        "reuse_parts": REUSED_FROM_TAG in context.run.tags,
+    }
+
+
+PDF_PARTS_FOLDER = "pdf-parts"  # in the content cache folder: the layouts of the paper's parts (PartStore)
 
 
 def pdf_attachments(build_dir) -> list:
@@ -191,7 +204,7 @@ def report_paged_html(context: dg.AssetExecutionContext, paths: ProjectPaths, re
     selection = context.run.asset_selection  # empty (or None): the whole job
     started = False
     if not selection or dg.AssetKey("report_pdf") in selection:  # a run that will collect the PDF
-        job = pdf_job(paths, paths.build_dir(context), report_document)
+        job = pdf_job(context, paths, report_document)
         job["target"].touch()  # marks "PDF being rendered" for anyone watching the build folder
         started = renderer.start(paged, **job)
     return dg.Output(paged, metadata={"size_bytes": len(paged.encode("utf-8")), "pdf_render_started": bool(started)})
@@ -204,7 +217,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer:
     the run and given the paged HTML as soon as it exists, with a memory and a time limit
     (AFML_RENDER_MEMORY_MB, AFML_RENDER_TIME_LIMIT_S)."""
     build_dir = paths.build_dir(context)
-    job = pdf_job(paths, build_dir, report_document)
+    job = pdf_job(context, paths, report_document)
     partial, target = job["target"], build_dir / "report.pdf"
     partial.touch()
     result = renderer.write_pdf(report_paged_html, attachments=pdf_attachments(build_dir), **job)

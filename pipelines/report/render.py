@@ -10,14 +10,12 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
 
 from pipelines.report.fonts import font_face_css
-from pipelines.shared.garbage_collection import batch_collection
 from pipelines.shared.jinja_env import make_environment
 
 STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}
@@ -153,20 +151,6 @@ def capture_weasyprint_warnings():
 BODY_PAGE = "body-start"  # the named page (print.css) where the body's page numbers start at 1
 
 
-def page_labels(document):
-    """A WeasyPrint ``finisher`` giving the PDF the page numbers the pages print, so that a viewer
-    shows them too: roman for the front matter, arabic from 1 for the body."""
-    import pydyf
-
-    start = next((i for i, page in enumerate(document.pages) if page._page_box.page_type.name == BODY_PAGE), None)
-
-    def finish(_document, pdf) -> None:
-        if start:
-            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/r"}), start, pydyf.Dictionary({"S": "/D"})])})
-
-    return finish
-
-
 @contextlib.contextmanager
 def fonttools_subsetting():
     """WeasyPrint subsets the embedded fonts with fontTools, on every machine, while the block runs.
@@ -230,50 +214,45 @@ class PdfResult:
         return [fill for fill in self.fills if fill.underfilled]
 
 
-def write_pdf(
-    html: str,
-    target: Path,
-    base_dir: Path,
-    allowed_roots: list[Path],
-    attachments: list[Path] | Callable[[], list[Path]] | None = None,
-    build_date=None,
-    free_memory: bool = True,
-) -> PdfResult:
-    """Lay out ``html`` and write a tagged PDF (PDF/UA-1) to ``target``, with ``attachments`` (or the
-    files a function given instead returns, asked once the layout is done).
+@dataclass
+class LaidOutPart:
+    """A part of the paper laid out and written as a PDF of its own (:func:`write_part`)."""
+
+    pages: int
+    restart: int | None  # the page (0-based) where the body's numbering starts at 1, if the part holds it
+    anchors: dict[str, int]  # anchor -> its page (0-based)
+    fills: list  # pipelines.report.pagefill.PageFill, numbered within the part
+    warnings: list[str]
+    missing_glyphs: list[str]
+
+
+def write_part(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], build_date=None) -> LaidOutPart:
+    """Lay out one part of the paper (:mod:`pipelines.report.paged_parts`) and write it to ``target``
+    as a tagged PDF (PDF/UA-1); :mod:`pipelines.report.pdf_merge` joins the parts into the paper.
 
     Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
-    ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools).
-    ``free_memory``: collect the laid-out document's garbage before returning (about 0.7 s); a process
-    that ends with the render skips it.
-    """
-    from pipelines.report.fetcher import make_url_fetcher
-
-    fetcher = make_url_fetcher(allowed_roots)
-    with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)), batch_collection(collect_after=free_memory):
-        # The laid-out document lives only inside the call: the collection that ends the block frees it.
-        pages, fills = _lay_out_and_write(html, target, base_dir, fetcher, attachments or [], build_date)
-    return PdfResult(pages=pages, warnings=captured.messages, missing_glyphs=list(captured.missing_glyphs), fills=fills)
-
-
-def _lay_out_and_write(html: str, target: Path, base_dir: Path, fetcher, attachments, build_date) -> tuple[int, list]:
-    """WeasyPrint's two passes (layout, then drawing into the PDF); returns the page count and fills."""
-    from weasyprint import HTML, Attachment
+    ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools)."""
+    from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from pipelines.report.fetcher import make_url_fetcher
     from pipelines.report.pagefill import page_fills
 
-    document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
-    if callable(attachments):
-        attachments = attachments()
-    files = [Attachment(filename=str(path), url_fetcher=fetcher, name=path.name, created=build_date, modified=build_date) for path in attachments]
-    with memoized_page_references(), fonttools_subsetting():
-        document.write_pdf(
-            target,
-            pdf_variant="pdf/ua-1",
-            attachments=files,
-            uncompressed_pdf=False,
-            custom_metadata=False,
-            finisher=page_labels(document),
-        )
-    return len(document.pages), page_fills(document)
+    fetcher = make_url_fetcher(allowed_roots)
+    with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)):
+        document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
+        with memoized_page_references(), fonttools_subsetting():
+            document.write_pdf(target, pdf_variant="pdf/ua-1", uncompressed_pdf=False, custom_metadata=False)
+    pages = document.pages
+    anchors: dict[str, int] = {}
+    for i, page in enumerate(pages):
+        for anchor in page.anchors:  # an element that runs over pages has its anchor on each: the first counts
+            anchors.setdefault(anchor, i)
+    return LaidOutPart(
+        pages=len(pages),
+        restart=next((i for i, page in enumerate(pages) if page._page_box.page_type.name == BODY_PAGE), None),
+        anchors=anchors,
+        fills=page_fills(document),
+        warnings=captured.messages,
+        missing_glyphs=list(captured.missing_glyphs),
+    )

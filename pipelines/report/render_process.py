@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 
 MEMORY_LIMIT_MB = int(os.environ.get("AFML_RENDER_MEMORY_MB", "4096"))
+# Parts of the paper laid out at a time, each in a process of its own (pipelines/report/pdf_assembly.py).
+PROCESSES = int(os.environ.get("AFML_RENDER_PROCESSES", "0")) or min(2, os.cpu_count() or 1)
 TIME_LIMIT_S = int(os.environ.get("AFML_RENDER_TIME_LIMIT_S", "1800"))
 
 
@@ -139,10 +141,12 @@ class PendingRender:
         self._folder.cleanup()
 
 
-def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], build_date=None, worker: RenderWorker | None = None) -> PendingRender:
-    """Hand :func:`pipelines.report.render.write_pdf` of ``html`` to a process of its own (``worker``,
-    started ahead, or a fresh one) and return at once: it lays the document out meanwhile. The files
-    to attach are given to :meth:`PendingRender.result`."""
+def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], build_date=None, worker: RenderWorker | None = None, parts_folder: Path | None = None, reuse_parts: bool = False) -> PendingRender:
+    """Hand :func:`pipelines.report.pdf_assembly.write_pdf` of ``html`` to a process of its own
+    (``worker``, started ahead, or a fresh one) and return at once: it lays the document out
+    meanwhile. The files to attach are given to :meth:`PendingRender.result`. ``parts_folder``: where
+    the layouts of the paper's parts are kept between builds; ``reuse_parts``: take unchanged parts
+    from there (a partial build)."""
     folder = tempfile.TemporaryDirectory(prefix="afml-render-")
     scratch = Path(folder.name)
     (scratch / "paged.html").write_text(html, encoding="utf-8")
@@ -154,6 +158,9 @@ def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Pa
         "build_date": build_date.isoformat() if build_date else None,
         "result": str(scratch / "result.json"),
         "memory_limit_mb": MEMORY_LIMIT_MB,
+        "processes": PROCESSES,
+        "parts_folder": str(parts_folder) if parts_folder else None,
+        "reuse_parts": bool(reuse_parts),
     }
     (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
     worker = worker or RenderWorker()
@@ -161,11 +168,12 @@ def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Pa
     return PendingRender(worker, folder, job)
 
 
-def write_pdf_in_own_process(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], attachments: list[Path] | None = None, build_date=None, worker: RenderWorker | None = None):
-    """:func:`pipelines.report.render.write_pdf` run by a process of its own (``worker``, started
-    ahead, or a fresh one); returns its :class:`~pipelines.report.render.PdfResult`. Raises
-    :class:`RenderFailed` with the reason (the limit reached, or the error the renderer raised)."""
-    return start_render(html, target, base_dir, allowed_roots, build_date, worker).result(attachments)
+def write_pdf_in_own_process(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], attachments: list[Path] | None = None, build_date=None, worker: RenderWorker | None = None, **parts):
+    """:func:`pipelines.report.pdf_assembly.write_pdf` run by a process of its own (``worker``,
+    started ahead, or a fresh one); returns its :class:`~pipelines.report.render.PdfResult`. Raises
+    :class:`RenderFailed` with the reason (the limit reached, or the error the renderer raised).
+    ``parts``: see :func:`start_render`."""
+    return start_render(html, target, base_dir, allowed_roots, build_date, worker, **parts).result(attachments)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -185,15 +193,18 @@ def _environment() -> dict:
 
 def _reason(finished: subprocess.CompletedProcess) -> str:
     """What went wrong, in one or a few lines a report author can act on."""
+    from pipelines.report.pdf_assembly import STOPPED
+
     error = finished.stderr.strip()
     last = error.splitlines()[-1] if error else ""
     allow_more = f"to allow more, set AFML_RENDER_MEMORY_MB (megabytes; now {MEMORY_LIMIT_MB})"
     if "MemoryError" in error or "Cannot allocate memory" in error or "bad_alloc" in error:
         return f"the PDF render needed more than {MEMORY_LIMIT_MB} MB of memory and was stopped; {allow_more}"
-    if finished.returncode < 0:
+    if finished.returncode < 0 or STOPPED in last:
         # Under the address-space limit, a C library that cannot allocate (Pango, HarfBuzz) crashes
         # the process instead of raising MemoryError.
-        return f"the PDF render stopped without finishing (signal {-finished.returncode}), most likely because it needed more than {MEMORY_LIMIT_MB} MB of memory; {allow_more}"
+        signal = -finished.returncode if finished.returncode < 0 else last.rsplit(" ", 1)[-1].rstrip(")")
+        return f"the PDF render stopped without finishing (signal {signal}), most likely because it needed more than {MEMORY_LIMIT_MB} MB of memory; {allow_more}"
     return f"the PDF render failed: {last or 'no message (exit status ' + str(finished.returncode) + ')'}\n{error}"
 
 
@@ -226,7 +237,7 @@ def main(job_file: str) -> int:
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     _limit_memory(job["memory_limit_mb"])
     gc.disable()
-    from pipelines.report.render import write_pdf
+    from pipelines.report.pdf_assembly import PartStore, write_pdf
 
     result = write_pdf(
         Path(job["html"]).read_text(encoding="utf-8"),
@@ -235,7 +246,8 @@ def main(job_file: str) -> int:
         allowed_roots=[Path(root) for root in job["allowed_roots"]],
         attachments=attachments_when_ready,
         build_date=dt.datetime.fromisoformat(job["build_date"]) if job["build_date"] else None,
-        free_memory=False,
+        processes=job["processes"],
+        store=PartStore(Path(job["parts_folder"]), reuse=job["reuse_parts"]) if job["parts_folder"] else None,
     )
     record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills], "seconds": round(time.perf_counter() - started - waited, 3)}
     Path(job["result"]).write_text(json.dumps(record), encoding="utf-8")
@@ -247,7 +259,9 @@ def serve(memory_limit_mb: int) -> int:
     _limit_memory(memory_limit_mb)
     import weasyprint  # noqa: F401 -- loaded now, while the build is still computing the paper
 
-    from pipelines.report import render  # noqa: F401
+    import pikepdf  # noqa: F401
+
+    from pipelines.report import pdf_assembly  # noqa: F401
 
     job_file = sys.stdin.readline().strip()
     return main(job_file) if job_file else 0

@@ -27,7 +27,7 @@ def test_path_traversal_out_of_a_root_is_refused(tmp_path):
 
 
 def test_the_renderer_never_fetches_a_remote_image(tmp_path):
-    from pipelines.report.render import write_pdf
+    from pipelines.report.pdf_assembly import write_pdf
 
     html = '<html lang="en"><head><title>t</title></head><body><p>x</p><img src="http://127.0.0.1:9/tracker.png"><img src="file:///etc/hostname"></body></html>'
     result = write_pdf(html, tmp_path / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
@@ -39,7 +39,7 @@ def test_the_renderer_never_fetches_a_remote_image(tmp_path):
 
 def test_a_css_or_resource_problem_fails_the_build(tmp_path):
     """WeasyPrint's warnings are collected; the report_pdf asset raises on any of them."""
-    from pipelines.report.render import write_pdf
+    from pipelines.report.pdf_assembly import write_pdf
 
     html = '<html lang="en"><head><title>t</title><style>p { colour: red; }</style></head><body><p>x</p><img src="missing.png" alt="x"></body></html>'
     result = write_pdf(html, tmp_path / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])

@@ -10,7 +10,7 @@ import dagster as dg
 import pytest
 
 from pipelines.report import renderer as renderer_module
-from pipelines.report.render import write_pdf
+from pipelines.report.pdf_assembly import write_pdf
 from pipelines.report.renderer import PdfRenderer
 from tests.report.test_render_process import _gone
 from tests.report.test_render_speedups import HTML

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from pipelines.report import render_process
-from pipelines.report.render import write_pdf
+from pipelines.report.pdf_assembly import write_pdf
 from pipelines.report.render_process import RenderFailed, write_pdf_in_own_process
 from tests.report.test_render_speedups import HTML
 

@@ -7,7 +7,8 @@ import gc
 
 import pydyf
 
-from pipelines.report.render import memoized_page_references, write_pdf
+from pipelines.report.pdf_assembly import write_pdf
+from pipelines.report.render import memoized_page_references
 from pipelines.shared.garbage_collection import BATCH_THRESHOLDS, batch_collection
 
 BUILD_DATE = dt.datetime(2020, 10, 1, tzinfo=dt.timezone.utc)
@@ -27,11 +28,12 @@ def _render(tmp_path, name: str) -> bytes:
 
 
 def test_the_memoized_page_references_give_the_same_pdf_bytes(tmp_path, monkeypatch):
+    import pipelines.report.pdf_assembly as pdf_assembly
     import pipelines.report.render as render
 
     fast = _render(tmp_path, "fast.pdf")
     monkeypatch.setattr(render, "memoized_page_references", _unchanged)  # pydyf's own property, read 100s of times
-    monkeypatch.setattr(render, "batch_collection", _unchanged)  # and the default collector thresholds
+    monkeypatch.setattr(pdf_assembly, "batch_collection", _unchanged)  # and the default collector thresholds
     plain = _render(tmp_path, "plain.pdf")
     assert fast == plain
 

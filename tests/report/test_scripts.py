@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from pipelines.report.document import Section
 from pipelines.report.model import Document
 from pipelines.report.parts.evidence import compilation, unprintable_values
-from pipelines.report.render import render_html, write_pdf
+from pipelines.report.pdf_assembly import write_pdf
+from pipelines.report.render import render_html
 
 from pipelines.frameworks import load_framework  # noqa: E402
 from tests.conftest import SOURCES  # noqa: E402

@@ -1,0 +1,276 @@
+"""The paper's PDF, laid out part by part and joined: the parts side by side on the machine's cores,
+and after a change, only the parts whose HTML changed.
+
+:func:`write_pdf` cuts the paged HTML into parts (:mod:`pipelines.report.paged_parts`: the front
+matter and each top-level section, each starting on a new page), lays each out as a PDF of its own
+(:func:`pipelines.report.render.write_part`) and joins them (:mod:`pipelines.report.pdf_merge`).
+
+A part prints numbers that depend on the others' layouts: the number of its first page, the page
+labels of the anchors it points to. They are taken from the last layout of the same paper
+(:class:`PartStore`, ``plan-*.json``) or, with none, guessed; every part whose numbers turn out other
+than those it was laid out with is laid out again, until none is (at most :data:`MAX_LAYOUTS`
+rounds). So the PDF depends only on the paged HTML, never on what was guessed: the same HTML gives
+the same bytes, whatever was laid out before.
+
+Laying out parts side by side: each part is laid out in a process forked from the caller
+(``processes`` at a time), which writes its PDF and ends, returning its memory to the system; the
+parent, which has WeasyPrint loaded already, only schedules and joins. With ``processes=0`` (tests,
+a caller that is not the render process) the parts are laid out one after another in this process.
+
+Reusing parts (a partial build, after a narrative or survey change): a part whose HTML, page numbers
+and code are those of a part laid out before is taken from the store instead of laid out again. A
+full build lays out every part.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.report.paged_parts import PagedPaper, PartLayout, guessed_layout, numbering, part_document, split
+from pipelines.report.render import LaidOutPart, PdfResult, epoch_of, source_date_epoch, write_part
+from pipelines.shared.garbage_collection import batch_collection
+
+MAX_LAYOUTS = 4  # rounds of layout before the page numbers must have settled
+RENDER_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pikepdf")
+
+
+STOPPED = "stopped without finishing (signal"  # how a part whose process was killed is reported
+
+
+class PartLayoutStopped(RuntimeError):
+    """The process laying out a part ended on a signal (most often: it ran out of memory)."""
+
+
+class PageNumbersUnsettled(RuntimeError):
+    """The parts' page numbers still changed after :data:`MAX_LAYOUTS` rounds of layout."""
+
+
+@dataclass
+class PartStore:
+    """Where the layouts of a paper's parts are kept between builds (``folder``): the plan of the
+    last layout of each paper (the guesses of the next), and each part's PDF under the digest of what
+    it was laid out from. Parts are taken from it only when ``reuse`` is set (a partial build)."""
+
+    folder: Path
+    reuse: bool = False
+
+    def plan_file(self, paper: PagedPaper) -> Path:
+        described = paper.head[paper.head.find("<body") :] + "\n" + "\n".join(part.name for part in paper.parts)
+        return self.folder / f"plan-{hashlib.sha256(described.encode('utf-8')).hexdigest()[:16]}.json"
+
+    def plan(self, paper: PagedPaper) -> dict:
+        try:
+            return json.loads(self.plan_file(paper).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def laid_out(self, key: str) -> tuple[LaidOutPart, Path] | None:
+        if not self.reuse:
+            return None
+        pdf, record = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+        try:
+            return _part_from_record(json.loads(record.read_text(encoding="utf-8"))), pdf if pdf.exists() else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def keep(self, paper: PagedPaper, done: dict) -> None:
+        """Keep this paper's parts and plan; drop the parts no plan names any more."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        plan = {}
+        for index, part in enumerate(paper.parts):
+            rendered = done[index]
+            plan[part.name] = {"key": rendered.key, "pages": rendered.part.pages, "restart": rendered.part.restart, "anchors": rendered.part.anchors, "seconds": rendered.seconds}
+            for suffix, write in ((".pdf", lambda path: path.write_bytes(rendered.pdf.read_bytes())), (".json", lambda path: path.write_text(json.dumps(dataclasses.asdict(rendered.part)), encoding="utf-8"))):
+                entry = self.folder / f"{rendered.key}{suffix}"
+                if entry.resolve() != rendered.pdf.resolve() and not entry.exists():
+                    partial = entry.with_name(entry.name + ".part")
+                    write(partial)
+                    partial.replace(entry)
+        plan_file = self.plan_file(paper)
+        plan_file.write_text(json.dumps(plan, sort_keys=True), encoding="utf-8")
+        named = set()
+        for other in self.folder.glob("plan-*.json"):
+            try:
+                named |= {entry["key"] for entry in json.loads(other.read_text(encoding="utf-8")).values()}
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        for entry in self.folder.iterdir():
+            if entry.suffix in (".pdf", ".json") and not entry.name.startswith("plan-") and entry.stem not in named:
+                entry.unlink(missing_ok=True)
+
+
+@dataclass
+class _Rendered:
+    key: str
+    part: LaidOutPart
+    pdf: Path
+    seconds: float
+
+
+def _part_from_record(record: dict) -> LaidOutPart:
+    from pipelines.report.pagefill import PageFill
+
+    return LaidOutPart(**{**record, "fills": [PageFill(**fill) for fill in record["fills"]]})
+
+
+def write_pdf(
+    html: str,
+    target: Path,
+    base_dir: Path,
+    allowed_roots: list[Path],
+    attachments: list[Path] | Callable[[], list[Path]] | None = None,
+    build_date=None,
+    processes: int = 0,
+    store: PartStore | None = None,
+) -> PdfResult:
+    """Lay out ``html`` part by part and write the tagged PDF (PDF/UA-1) to ``target``, with
+    ``attachments`` (or the files a function given instead returns, asked once the layout is done).
+
+    Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
+    ``processes``: parts laid out at a time, each in a forked process; 0 lays them out here, one
+    after another. ``store``: the plan of the last layout and, in a partial build, parts to reuse."""
+    from pipelines.report.pdf_merge import merge
+    from pipelines.shared.content_cache import pipeline_identity
+
+    paper = split(html)
+    identity = hashlib.sha256(pipeline_identity(RENDER_PACKAGES) + str(epoch_of(build_date)).encode()).hexdigest()
+    plan = store.plan(paper) if store else {}
+    done: dict[int, _Rendered] = {}
+    with tempfile.TemporaryDirectory(prefix="afml-parts-") as scratch:
+        for round_number in range(MAX_LAYOUTS + 1):
+            documents, keys = _documents(paper, plan, done, identity)
+            todo = [index for index in range(len(paper.parts)) if index not in done or done[index].key != keys[index]]
+            if not todo:
+                break
+            if round_number == MAX_LAYOUTS:
+                raise PageNumbersUnsettled(f"the page numbers of the PDF did not settle after {MAX_LAYOUTS} layouts of its parts (a cross-reference whose page number changes the page it is on)")
+            for index in list(todo):
+                reused = store.laid_out(keys[index]) if store else None
+                if reused and reused[1] is not None:
+                    done[index] = _Rendered(keys[index], reused[0], reused[1], 0.0)
+                    todo.remove(index)
+            expected = {index: plan.get(paper.parts[index].name, {}).get("seconds") or len(paper.parts[index].html) / 1e5 for index in todo}
+            todo.sort(key=lambda index: -expected[index])  # the longest first: the cores finish together
+            jobs = [(index, documents[index], Path(scratch) / f"part-{index}-{round_number}.pdf") for index in todo]
+            for index, (part, seconds) in _lay_out(jobs, base_dir, allowed_roots, build_date, processes).items():
+                done[index] = _Rendered(keys[index], part, Path(scratch) / f"part-{index}-{round_number}.pdf", seconds)
+        ordered = [done[index] for index in range(len(paper.parts))]
+        if callable(attachments):
+            attachments = attachments()
+        offsets = [sum(rendered.part.pages for rendered in ordered[:i]) for i in range(len(ordered))]
+        body_start = next((offset + rendered.part.restart for offset, rendered in zip(offsets, ordered) if rendered.part.restart is not None), None)
+        with source_date_epoch(epoch_of(build_date)):
+            merge([rendered.pdf for rendered in ordered], target, body_start, list(attachments or []), build_date)
+        if store:
+            store.keep(paper, done)
+    fills = [dataclasses.replace(fill, number=fill.number + offset) for offset, rendered in zip(offsets, ordered) for fill in rendered.part.fills]
+    return PdfResult(
+        pages=sum(rendered.part.pages for rendered in ordered),
+        warnings=list(dict.fromkeys(message for rendered in ordered for message in rendered.part.warnings)),
+        missing_glyphs=list(dict.fromkeys(glyph for rendered in ordered for glyph in rendered.part.missing_glyphs)),
+        fills=fills,
+    )
+
+
+def _documents(paper: PagedPaper, plan: dict, done: dict, identity: str) -> tuple[dict[int, str], dict[int, str]]:
+    """Each part's HTML with the numbers the layouts known so far give, and its digest."""
+    layouts = []
+    for index, part in enumerate(paper.parts):
+        if index in done:
+            laid = done[index].part
+            layouts.append(PartLayout(laid.pages, laid.restart, laid.anchors))
+        elif part.name in plan:
+            entry = plan[part.name]
+            layouts.append(PartLayout(entry["pages"], entry["restart"], {anchor: page for anchor, page in entry["anchors"].items() if anchor in part.ids}))
+        else:
+            layouts.append(guessed_layout(part))
+    firsts, labels = numbering(layouts)
+    documents, keys, footnotes = {}, {}, 0
+    for index, part in enumerate(paper.parts):
+        documents[index] = part_document(paper, index, firsts[index], labels, footnotes)
+        keys[index] = hashlib.sha256((identity + "\0" + documents[index]).encode("utf-8")).hexdigest()
+        footnotes += part.footnotes
+    return documents, keys
+
+
+def _lay_out(jobs: list[tuple[int, str, Path]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int) -> dict[int, tuple[LaidOutPart, float]]:
+    """Lay out each ``(index, html, target)``: here, one after another (``processes`` 0), or in forked
+    processes, ``processes`` at a time. Returns index -> (the part, its seconds)."""
+    if processes <= 0:
+        laid = {}
+        for index, html, target in jobs:
+            started = time.perf_counter()
+            with batch_collection():
+                laid[index] = (write_part(html, target, base_dir, allowed_roots, build_date), time.perf_counter() - started)
+        return laid
+    return _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes)
+
+
+def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes) -> dict[int, tuple[LaidOutPart, float]]:
+    laid, running, waiting = {}, {}, list(jobs)
+    try:
+        while waiting or running:
+            while waiting and len(running) < processes:
+                index, html, target = waiting.pop(0)
+                record = target.with_suffix(".json")
+                pid = os.fork()
+                if pid == 0:  # the child: lay out, write, end
+                    _child(html, target, record, base_dir, allowed_roots, build_date)
+                running[pid] = (index, record, time.perf_counter())
+            pid, status = os.wait()
+            if pid not in running:
+                continue
+            index, record, started = running.pop(pid)
+            code = os.waitstatus_to_exitcode(status)
+            if code < 0:  # a C library that could not allocate (under the memory limit) ends the process
+                raise PartLayoutStopped(f"the layout of part {index + 1} of the PDF {STOPPED} {-code})")
+            if code != 0 or not record.exists():
+                raise RuntimeError(f"the layout of part {index + 1} of the PDF failed (exit status {code}); its error is above")
+            laid[index] = (_part_from_record(json.loads(record.read_text(encoding="utf-8"))), time.perf_counter() - started)
+    finally:
+        for pid in running:
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+    return laid
+
+
+def _child(html, target, record, base_dir, allowed_roots, build_date) -> None:
+    """In a forked process: lay out one part and end, without tearing the layout down (its memory
+    goes back to the system with the process)."""
+    status = 1
+    try:
+        _end_with_parent()
+        part = write_part(html, target, base_dir, allowed_roots, build_date)
+        record.write_text(json.dumps(dataclasses.asdict(part)), encoding="utf-8")
+        status = 0
+    except BaseException:  # noqa: BLE001 -- reported on stderr, the parent raises
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
+def _end_with_parent() -> None:
+    """Linux: end this process when its parent ends (a cancelled build kills the render process)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
