@@ -236,6 +236,8 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer:
             "sha256": sha256_of(data),
             "missing_glyphs": " ".join(f"U+{ord(c):04X}" for c in result.missing_glyphs) or "none",
             "render_seconds": result.seconds,
+            "pdf_parts": result.parts,  # laid out on their own and joined (pipelines/report/pdf_assembly.py)
+            "pdf_part_layouts": result.parts_laid_out,  # layouts made this run: unchanged parts reused are not counted
         }
     )
 

@@ -112,7 +112,7 @@ class PartStore:
 class _Rendered:
     key: str
     part: LaidOutPart
-    pdf: Path
+    pdf: Path | None  # None: laid out to learn its layout only
     seconds: float
 
 
@@ -145,10 +145,11 @@ def write_pdf(
     identity = hashlib.sha256(pipeline_identity(RENDER_PACKAGES) + str(epoch_of(build_date)).encode()).hexdigest()
     plan = store.plan(paper) if store else {}
     done: dict[int, _Rendered] = {}
+    layouts_made = 0
     with tempfile.TemporaryDirectory(prefix="afml-parts-") as scratch:
         for round_number in range(MAX_LAYOUTS + 1):
-            documents, keys = _documents(paper, plan, done, identity)
-            todo = [index for index in range(len(paper.parts)) if index not in done or done[index].key != keys[index]]
+            documents, keys, guessed = _documents(paper, plan, done, identity)
+            todo = [index for index in range(len(paper.parts)) if index not in done or done[index].key != keys[index] or done[index].pdf is None]
             if not todo:
                 break
             if round_number == MAX_LAYOUTS:
@@ -160,9 +161,13 @@ def write_pdf(
                     todo.remove(index)
             expected = {index: plan.get(paper.parts[index].name, {}).get("seconds") or len(paper.parts[index].html) / 1e5 for index in todo}
             todo.sort(key=lambda index: -expected[index])  # the longest first: the cores finish together
+            # With numbers merely guessed (a part never laid out before), this round only learns the
+            # layouts (about 60 % of the work: nothing is drawn); the next one writes the parts.
+            write = not guessed
             jobs = [(index, documents[index], Path(scratch) / f"part-{index}-{round_number}.pdf") for index in todo]
-            for index, (part, seconds) in _lay_out(jobs, base_dir, allowed_roots, build_date, processes).items():
-                done[index] = _Rendered(keys[index], part, Path(scratch) / f"part-{index}-{round_number}.pdf", seconds)
+            layouts_made += len(jobs) if write else 0
+            for index, (part, seconds) in _lay_out(jobs, base_dir, allowed_roots, build_date, processes, write).items():
+                done[index] = _Rendered(keys[index], part, Path(scratch) / f"part-{index}-{round_number}.pdf" if write else None, seconds)
         ordered = [done[index] for index in range(len(paper.parts))]
         if callable(attachments):
             attachments = attachments()
@@ -178,12 +183,15 @@ def write_pdf(
         warnings=list(dict.fromkeys(message for rendered in ordered for message in rendered.part.warnings)),
         missing_glyphs=list(dict.fromkeys(glyph for rendered in ordered for glyph in rendered.part.missing_glyphs)),
         fills=fills,
+        parts=len(ordered),
+        parts_laid_out=layouts_made,
     )
 
 
-def _documents(paper: PagedPaper, plan: dict, done: dict, identity: str) -> tuple[dict[int, str], dict[int, str]]:
-    """Each part's HTML with the numbers the layouts known so far give, and its digest."""
-    layouts = []
+def _documents(paper: PagedPaper, plan: dict, done: dict, identity: str) -> tuple[dict[int, str], dict[int, str], bool]:
+    """Each part's HTML with the numbers the layouts known so far give, its digest, and whether any of
+    those layouts is a mere guess (a part neither laid out nor in the plan)."""
+    layouts, guessed = [], False
     for index, part in enumerate(paper.parts):
         if index in done:
             laid = done[index].part
@@ -193,29 +201,31 @@ def _documents(paper: PagedPaper, plan: dict, done: dict, identity: str) -> tupl
             layouts.append(PartLayout(entry["pages"], entry["restart"], {anchor: page for anchor, page in entry["anchors"].items() if anchor in part.ids}))
         else:
             layouts.append(guessed_layout(part))
+            guessed = True
     firsts, labels = numbering(layouts)
     documents, keys, footnotes = {}, {}, 0
     for index, part in enumerate(paper.parts):
         documents[index] = part_document(paper, index, firsts[index], labels, footnotes)
         keys[index] = hashlib.sha256((identity + "\0" + documents[index]).encode("utf-8")).hexdigest()
         footnotes += part.footnotes
-    return documents, keys
+    return documents, keys, guessed
 
 
-def _lay_out(jobs: list[tuple[int, str, Path]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int) -> dict[int, tuple[LaidOutPart, float]]:
-    """Lay out each ``(index, html, target)``: here, one after another (``processes`` 0), or in forked
-    processes, ``processes`` at a time. Returns index -> (the part, its seconds)."""
+def _lay_out(jobs: list[tuple[int, str, Path]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int, write: bool = True) -> dict[int, tuple[LaidOutPart, float]]:
+    """Lay out each ``(index, html, target)`` and, if ``write``, write it to its target: here, one
+    after another (``processes`` 0), or in forked processes, ``processes`` at a time. Returns index ->
+    (the part, its seconds)."""
     if processes <= 0:
         laid = {}
         for index, html, target in jobs:
             started = time.perf_counter()
             with batch_collection():
-                laid[index] = (write_part(html, target, base_dir, allowed_roots, build_date), time.perf_counter() - started)
+                laid[index] = (write_part(html, target if write else None, base_dir, allowed_roots, build_date), time.perf_counter() - started)
         return laid
-    return _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes)
+    return _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write)
 
 
-def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes) -> dict[int, tuple[LaidOutPart, float]]:
+def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write) -> dict[int, tuple[LaidOutPart, float]]:
     laid, running, waiting = {}, {}, list(jobs)
     try:
         while waiting or running:
@@ -224,7 +234,7 @@ def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes) -> dic
                 record = target.with_suffix(".json")
                 pid = os.fork()
                 if pid == 0:  # the child: lay out, write, end
-                    _child(html, target, record, base_dir, allowed_roots, build_date)
+                    _child(html, target if write else None, record, base_dir, allowed_roots, build_date)
                 running[pid] = (index, record, time.perf_counter())
             pid, status = os.wait()
             if pid not in running:

@@ -207,6 +207,8 @@ class PdfResult:
     missing_glyphs: list[str] = field(default_factory=list)  # characters drawn as an empty box
     fills: list = field(default_factory=list)  # pipelines.report.pagefill.PageFill, one per page
     seconds: float | None = None  # the render's own time, from its job to the PDF written (in its own process)
+    parts: int = 1  # the parts the paper was laid out in (pipelines/report/paged_parts.py)
+    parts_laid_out: int = 1  # layouts made: parts taken from a former build not counted, parts laid out again counted again
 
     @property
     def underfilled(self) -> list:
@@ -226,9 +228,10 @@ class LaidOutPart:
     missing_glyphs: list[str]
 
 
-def write_part(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], build_date=None) -> LaidOutPart:
+def write_part(html: str, target: Path | None, base_dir: Path, allowed_roots: list[Path], build_date=None) -> LaidOutPart:
     """Lay out one part of the paper (:mod:`pipelines.report.paged_parts`) and write it to ``target``
     as a tagged PDF (PDF/UA-1); :mod:`pipelines.report.pdf_merge` joins the parts into the paper.
+    With no ``target``, the part is laid out only (its page count and anchors), nothing drawn.
 
     Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
     ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools)."""
@@ -241,8 +244,9 @@ def write_part(html: str, target: Path, base_dir: Path, allowed_roots: list[Path
     fetcher = make_url_fetcher(allowed_roots)
     with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)):
         document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
-        with memoized_page_references(), fonttools_subsetting():
-            document.write_pdf(target, pdf_variant="pdf/ua-1", uncompressed_pdf=False, custom_metadata=False)
+        if target is not None:
+            with memoized_page_references(), fonttools_subsetting():
+                document.write_pdf(target, pdf_variant="pdf/ua-1", uncompressed_pdf=False, custom_metadata=False)
     pages = document.pages
     anchors: dict[str, int] = {}
     for i, page in enumerate(pages):

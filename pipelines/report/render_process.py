@@ -3,13 +3,14 @@
 Laying out the paper holds a few hundred megabytes of boxes and styles (measured in
 ``benchmarks/README.md``). Rendered inside the build's process, that memory comes on top of
 Dagster, pandas and the build's data, and Python keeps most of it after the render. In a process of
-its own, started fresh (only WeasyPrint and :mod:`pipelines.report.render` are imported, never the
-pipeline's data), it is returned to the system as soon as the PDF is written, and a document that
-would need more than :data:`MEMORY_LIMIT_MB` or :data:`TIME_LIMIT_S` fails with a message saying
-which limit and how to raise it, instead of taking the machine down with it.
+its own, started fresh (only WeasyPrint, pikepdf and the report's rendering modules are imported,
+never the pipeline's data), it is returned to the system as soon as the PDF is written, and a
+document that would need more than :data:`MEMORY_LIMIT_MB` or :data:`TIME_LIMIT_S` fails with a
+message saying which limit and how to raise it, instead of taking the machine down with it.
 
-The renderer is the same function, :func:`pipelines.report.render.write_pdf`, with the same
-arguments: the PDF is byte for byte the one an in-process render writes
+The process runs :func:`pipelines.report.pdf_assembly.write_pdf`: it lays the paper out part by part,
+:data:`PROCESSES` parts at a time, each in a process it forks (the memory limit holds for each), and
+joins them. The PDF is byte for byte the one an in-process call writes
 (``tests/report/test_render_process.py``).
 
 A build starts the process when its run starts (:class:`RenderWorker`, held by the run's
@@ -133,7 +134,7 @@ class PendingRender:
             record = json.loads(result_file.read_text(encoding="utf-8"))
         finally:
             self._folder.cleanup()
-        return PdfResult(pages=record["pages"], warnings=record["warnings"], missing_glyphs=record["missing_glyphs"], fills=[PageFill(**fill) for fill in record["fills"]], seconds=record["seconds"])
+        return PdfResult(pages=record["pages"], warnings=record["warnings"], missing_glyphs=record["missing_glyphs"], fills=[PageFill(**fill) for fill in record["fills"]], seconds=record["seconds"], parts=record["parts"], parts_laid_out=record["parts_laid_out"])
 
     def cancel(self) -> None:
         """Stop the render and remove its job (the PDF it was writing is left unfinished)."""
@@ -249,7 +250,7 @@ def main(job_file: str) -> int:
         processes=job["processes"],
         store=PartStore(Path(job["parts_folder"]), reuse=job["reuse_parts"]) if job["parts_folder"] else None,
     )
-    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills], "seconds": round(time.perf_counter() - started - waited, 3)}
+    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills], "seconds": round(time.perf_counter() - started - waited, 3), "parts": result.parts, "parts_laid_out": result.parts_laid_out}
     Path(job["result"]).write_text(json.dumps(record), encoding="utf-8")
     return 0
 
