@@ -7,8 +7,10 @@ The paged HTML is the ``report_paged_html`` output the build's Dagster instance 
 (``<outputs>/.dagster/storage/report_paged_html/<edition>``); it is self-contained (fonts and charts as
 ``data:`` URLs), so Chromium needs no other file. Prints JSON: the median seconds of each over
 ``AFML_BENCH_RENDER_RUNS`` alternating runs (3) and every run. WeasyPrint: the
-``write_pdf_in_own_process`` call the build makes, a process started for it; Chromium: the whole
-process. ``chromium_s`` is null when no Chromium is installed.
+``write_pdf_in_own_process`` call the build makes, a process started for it, which lays the paper out
+in parts (two at a time) with the page numbers of the build's last layout, as a full build does
+(every part laid out, none reused); Chromium: the whole process. ``chromium_s`` is null when no
+Chromium is installed.
 """
 
 from __future__ import annotations

@@ -215,7 +215,7 @@ def _lay_out(jobs: list[tuple[int, str, Path]], base_dir: Path, allowed_roots: l
     """Lay out each ``(index, html, target)`` and, if ``write``, write it to its target: here, one
     after another (``processes`` 0), or in forked processes, ``processes`` at a time. Returns index ->
     (the part, its seconds)."""
-    if processes <= 0:
+    if processes <= 0 or not hasattr(os, "fork"):  # no fork (Windows): one after another, here
         laid = {}
         for index, html, target in jobs:
             started = time.perf_counter()
