@@ -52,10 +52,14 @@ def weasyprint_seconds(html: str, outputs: Path, edition: str, target: Path) -> 
     from pipelines.report.render_process import write_pdf_in_own_process as write_pdf
 
     build_dir = (outputs / edition / "latest").resolve()
-    start = time.perf_counter()
-    # The plan of the build's last layout (the page numbers of its parts), as the build uses it; every part is laid out.
-    result = write_pdf(html, target, base_dir=build_dir, allowed_roots=[ROOT / "templates", build_dir], attachments=pdf_attachments(build_dir), parts_folder=outputs / ".cache" / PDF_PARTS_FOLDER)
-    seconds = time.perf_counter() - start
+    # The plan of the build's last layout (the page numbers of its parts), as a full build uses it:
+    # every part is laid out. A copy, so that the build's own parts stay for its next partial build.
+    with tempfile.TemporaryDirectory(prefix="afml-bench-parts-") as parts:
+        for plan in (outputs / ".cache" / PDF_PARTS_FOLDER).glob("plan-*.json"):
+            shutil.copy(plan, parts)
+        start = time.perf_counter()
+        result = write_pdf(html, target, base_dir=build_dir, allowed_roots=[ROOT / "templates", build_dir], attachments=pdf_attachments(build_dir), parts_folder=Path(parts))
+        seconds = time.perf_counter() - start
     if result.warnings:
         raise RuntimeError("WeasyPrint reported problems: " + "; ".join(result.warnings))
     return seconds
