@@ -156,8 +156,8 @@ def write_pdf(
                 raise PageNumbersUnsettled(f"the page numbers of the PDF did not settle after {MAX_LAYOUTS} layouts of its parts (a cross-reference whose page number changes the page it is on)")
             for index in list(todo):
                 reused = store.laid_out(keys[index]) if store else None
-                if reused and reused[1] is not None:
-                    done[index] = _Rendered(keys[index], reused[0], reused[1], 0.0)
+                if reused and reused[1] is not None:  # its seconds: those of its last layout, for the next plan
+                    done[index] = _Rendered(keys[index], reused[0], reused[1], plan.get(paper.parts[index].name, {}).get("seconds") or 0.0)
                     todo.remove(index)
             expected = {index: plan.get(paper.parts[index].name, {}).get("seconds") or len(paper.parts[index].html) / 1e5 for index in todo}
             todo.sort(key=lambda index: -expected[index])  # the longest first: the cores finish together
