@@ -40,6 +40,7 @@ from pipelines.report.render import LaidOutPart, PdfResult, epoch_of, source_dat
 from pipelines.shared.garbage_collection import batch_collection
 
 MAX_LAYOUTS = 4  # rounds of layout before the page numbers must have settled
+KEPT_PLANS = 8  # papers whose plan and parts the store keeps (the most recently laid out)
 RENDER_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pikepdf")
 
 
@@ -74,31 +75,35 @@ class PartStore:
             return {}
 
     def laid_out(self, key: str) -> tuple[LaidOutPart, Path] | None:
+        """The part laid out before from the HTML whose digest is ``key``, and its PDF, when reusing."""
         if not self.reuse:
             return None
         pdf, record = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
         try:
-            return _part_from_record(json.loads(record.read_text(encoding="utf-8"))), pdf if pdf.exists() else None
-        except (OSError, ValueError, KeyError, TypeError):
+            return (_part_from_record(json.loads(record.read_text(encoding="utf-8"))), pdf) if pdf.exists() else None
+        except (OSError, ValueError, KeyError, TypeError):  # unreadable: laid out again
             return None
 
     def keep(self, paper: PagedPaper, done: dict) -> None:
-        """Keep this paper's parts and plan; drop the parts no plan names any more."""
+        """Keep this paper's plan and parts; drop the parts no kept plan names any more. The plan is
+        written first, so that a build of another edition pruning meanwhile keeps these parts."""
         self.folder.mkdir(parents=True, exist_ok=True)
         plan = {}
         for index, part in enumerate(paper.parts):
             rendered = done[index]
             plan[part.name] = {"key": rendered.key, "pages": rendered.part.pages, "restart": rendered.part.restart, "anchors": rendered.part.anchors, "seconds": rendered.seconds}
-            for suffix, write in ((".pdf", lambda path: path.write_bytes(rendered.pdf.read_bytes())), (".json", lambda path: path.write_text(json.dumps(dataclasses.asdict(rendered.part)), encoding="utf-8"))):
-                entry = self.folder / f"{rendered.key}{suffix}"
-                if entry.resolve() != rendered.pdf.resolve() and not entry.exists():
-                    partial = entry.with_name(entry.name + ".part")
-                    write(partial)
-                    partial.replace(entry)
-        plan_file = self.plan_file(paper)
-        plan_file.write_text(json.dumps(plan, sort_keys=True), encoding="utf-8")
+        _write_atomically(self.plan_file(paper), json.dumps(plan, sort_keys=True).encode("utf-8"))
+        for rendered in done.values():
+            pdf, record = self.folder / f"{rendered.key}.pdf", self.folder / f"{rendered.key}.json"
+            if not pdf.exists():
+                _write_atomically(pdf, rendered.pdf.read_bytes())
+            if not record.exists():
+                _write_atomically(record, json.dumps(dataclasses.asdict(rendered.part)).encode("utf-8"))
+        plans = sorted(self.folder.glob("plan-*.json"), key=lambda other: other.stat().st_mtime, reverse=True)
+        for stale in plans[KEPT_PLANS:]:  # papers not laid out for a long while (an edition's sections renamed)
+            stale.unlink(missing_ok=True)
         named = set()
-        for other in self.folder.glob("plan-*.json"):
+        for other in plans[:KEPT_PLANS]:
             try:
                 named |= {entry["key"] for entry in json.loads(other.read_text(encoding="utf-8")).values()}
             except (OSError, ValueError, KeyError, TypeError):
@@ -106,6 +111,13 @@ class PartStore:
         for entry in self.folder.iterdir():
             if entry.suffix in (".pdf", ".json") and not entry.name.startswith("plan-") and entry.stem not in named:
                 entry.unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a file of its own, renamed into place."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name + ".", suffix=".part", delete=False) as partial:
+        partial.write(data)
+    Path(partial.name).replace(path)
 
 
 @dataclass
@@ -156,7 +168,7 @@ def write_pdf(
                 raise PageNumbersUnsettled(f"the page numbers of the PDF did not settle after {MAX_LAYOUTS} layouts of its parts (a cross-reference whose page number changes the page it is on)")
             for index in list(todo):
                 reused = store.laid_out(keys[index]) if store else None
-                if reused and reused[1] is not None:  # its seconds: those of its last layout, for the next plan
+                if reused:  # its seconds: those of its last layout, for the next plan
                     done[index] = _Rendered(keys[index], reused[0], reused[1], plan.get(paper.parts[index].name, {}).get("seconds") or 0.0)
                     todo.remove(index)
             expected = {index: plan.get(paper.parts[index].name, {}).get("seconds") or len(paper.parts[index].html) / 1e5 for index in todo}

@@ -155,3 +155,18 @@ def test_a_link_to_another_part_carries_the_label_of_its_page_and_the_front_matt
     assert f'href="{PART_LINK}c" data-page="4"' in front and 'href="#a"' in front
     last = part_document(paper, 2, firsts[2], labels, 1)
     assert "counter-reset: page 3" in last and "counter-reset: footnote 1" in last
+
+
+def test_the_store_keeps_the_parts_of_the_papers_laid_out_last_and_drops_the_rest(tmp_path):
+    from pipelines.report.pdf_assembly import KEPT_PLANS
+
+    store = PartStore(tmp_path / "store")
+    options = {"base_dir": tmp_path, "allowed_roots": [tmp_path], "build_date": BUILD_DATE}
+    for number in range(KEPT_PLANS + 2):  # papers with other titles: each has a plan of its own
+        paper = f'<html><head></head><body data-title="Paper {number}"><main><section id="s"><h2>Paper {number}</h2></section></main></body></html>'
+        write_pdf(paper, tmp_path / "paper.pdf", store=store, **options)
+    plans = list(store.folder.glob("plan-*.json"))
+    named = {entry["key"] for plan in plans for entry in json.loads(plan.read_text()).values()}
+    kept = {path.stem for path in store.folder.glob("*.pdf")}
+    assert len(plans) == KEPT_PLANS and kept == named and len(kept) == KEPT_PLANS
+    assert not list(store.folder.glob("*.part"))
