@@ -44,6 +44,7 @@ class Part:
     """A run of top-level sections laid out on its own."""
 
     name: str  # the id of its first section
+    title: str  # the heading of its first section, as the paper prints it (for messages)
     html: str
     ids: frozenset[str]  # the anchors it holds
     restarts_numbering: bool  # it holds the page where the body's numbering starts at 1
@@ -115,7 +116,9 @@ def _part(fragment: str) -> Part:
     first_id = _ID.search(fragment)
     footnotes = sum(FOOTNOTE_CLASS in found.split() for found in _CLASS.findall(fragment))
     restarts = any(BODY_START_CLASS in found.split() for found in _CLASS.findall(fragment))
-    return Part(name=html_lib.unescape(first_id.group(1)) if first_id else "body", html=fragment, ids=ids, restarts_numbering=restarts, footnotes=footnotes)
+    heading = re.search(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", fragment, re.S)
+    title = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", heading.group(1))).split()) if heading else "the paper"
+    return Part(name=html_lib.unescape(first_id.group(1)) if first_id else "body", title=title, html=fragment, ids=ids, restarts_numbering=restarts, footnotes=footnotes)
 
 
 def guessed_layout(part: Part) -> PartLayout:

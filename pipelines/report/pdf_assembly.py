@@ -165,7 +165,8 @@ def write_pdf(
             if not todo:
                 break
             if round_number == MAX_LAYOUTS:
-                raise PageNumbersUnsettled(f"the page numbers of the PDF did not settle after {MAX_LAYOUTS} layouts of its parts (a cross-reference whose page number changes the page it is on)")
+                unsettled = ", ".join(f"«{paper.parts[index].title}»" for index in todo)
+                raise PageNumbersUnsettled(f"the page numbers of the PDF did not settle after {MAX_LAYOUTS} layouts of its parts: the page numbers printed in {unsettled} kept changing (a cross-reference whose page number moves text onto another page; rewording the sentence around it settles it)")
             for index in list(todo):
                 reused = store.laid_out(keys[index]) if store else None
                 if reused:  # its seconds: those of its last layout, for the next plan
@@ -176,7 +177,7 @@ def write_pdf(
             # With numbers merely guessed (a part never laid out before), this round only learns the
             # layouts (about 60 % of the work: nothing is drawn); the next one writes the parts.
             write = not guessed
-            jobs = [(index, documents[index], Path(scratch) / f"part-{index}-{round_number}.pdf") for index in todo]
+            jobs = [(index, documents[index], Path(scratch) / f"part-{index}-{round_number}.pdf", paper.parts[index].title) for index in todo]
             layouts_made += len(jobs) if write else 0
             for index, (part, seconds) in _lay_out(jobs, base_dir, allowed_roots, build_date, processes, write).items():
                 done[index] = _Rendered(keys[index], part, Path(scratch) / f"part-{index}-{round_number}.pdf" if write else None, seconds)
@@ -223,13 +224,13 @@ def _documents(paper: PagedPaper, plan: dict, done: dict, identity: str) -> tupl
     return documents, keys, guessed
 
 
-def _lay_out(jobs: list[tuple[int, str, Path]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int, write: bool = True) -> dict[int, tuple[LaidOutPart, float]]:
-    """Lay out each ``(index, html, target)`` and, if ``write``, write it to its target: here, one
+def _lay_out(jobs: list[tuple[int, str, Path, str]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int, write: bool = True) -> dict[int, tuple[LaidOutPart, float]]:
+    """Lay out each ``(index, html, target, title)`` and, if ``write``, write it to its target: here, one
     after another (``processes`` 0), or in forked processes, ``processes`` at a time. Returns index ->
     (the part, its seconds)."""
     if processes <= 0 or not hasattr(os, "fork"):  # no fork (Windows): one after another, here
         laid = {}
-        for index, html, target in jobs:
+        for index, html, target, _ in jobs:
             started = time.perf_counter()
             with batch_collection():
                 laid[index] = (write_part(html, target if write else None, base_dir, allowed_roots, build_date), time.perf_counter() - started)
@@ -239,10 +240,11 @@ def _lay_out(jobs: list[tuple[int, str, Path]], base_dir: Path, allowed_roots: l
 
 def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write) -> dict[int, tuple[LaidOutPart, float]]:
     laid, running, waiting = {}, {}, list(jobs)
+    titles = {index: title for index, _, _, title in jobs}
     try:
         while waiting or running:
             while waiting and len(running) < processes:
-                index, html, target = waiting.pop(0)
+                index, html, target, _ = waiting.pop(0)
                 record = target.with_suffix(".json")
                 pid = os.fork()
                 if pid == 0:  # the child: lay out, write, end
@@ -254,9 +256,9 @@ def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write)
             index, record, started = running.pop(pid)
             code = os.waitstatus_to_exitcode(status)
             if code < 0:  # a C library that could not allocate (under the memory limit) ends the process
-                raise PartLayoutStopped(f"the layout of part {index + 1} of the PDF {STOPPED} {-code})")
+                raise PartLayoutStopped(f"the layout of the part of the PDF starting with «{titles[index]}» {STOPPED} {-code})")
             if code != 0 or not record.exists():
-                raise RuntimeError(f"the layout of part {index + 1} of the PDF failed (exit status {code}); its error is above")
+                raise RuntimeError(f"the layout of the part of the PDF starting with «{titles[index]}» failed (exit status {code}); its error is above")
             laid[index] = (_part_from_record(json.loads(record.read_text(encoding="utf-8"))), time.perf_counter() - started)
     finally:
         for pid in running:
