@@ -208,7 +208,7 @@ class PdfResult:
     fills: list = field(default_factory=list)  # pipelines.report.pagefill.PageFill, one per page
     seconds: float | None = None  # the render's own time, from its job to the PDF written (in its own process)
     parts: int = 1  # the parts the paper was laid out in (pipelines/report/paged_parts.py)
-    parts_laid_out: int = 1  # layouts made: parts taken from a former build not counted, parts laid out again counted again
+    parts_laid_out: int = 1  # parts written this run: again if their numbers changed; none for parts reused, nor for a first round that only learns the numbers
 
     @property
     def underfilled(self) -> list:
