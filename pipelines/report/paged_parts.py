@@ -126,26 +126,35 @@ def guessed_layout(part: Part) -> PartLayout:
     return PartLayout(pages=1, restart=0 if part.restarts_numbering else None, anchors=dict.fromkeys(part.ids, 0))
 
 
-def numbering(layouts: list[PartLayout]) -> tuple[list[int], dict[str, str]]:
-    """The number of the first page of each part and the label of each anchor's page, given the
-    parts' layouts in order: pages before the body's start are numbered in lower-case roman numerals
-    (the front matter, as ``print.css`` prints them), from it on in arabic numerals from 1."""
-    firsts, labels = [], {}
-    number, in_body = 1, not any(layout.restart is not None for layout in layouts)
+@dataclass(frozen=True)
+class Numbering:
+    """The page numbers of the parts laid out in order (:func:`numbering`)."""
+
+    firsts: list[int]  # the number each part's first page prints
+    labels: dict[str, str]  # anchor -> the label of its page
+    body_start: int | None  # the index, in the whole paper, of the page numbered 1 (None: no front matter)
+
+
+def numbering(layouts: list[PartLayout]) -> Numbering:
+    """The page numbers given the parts' layouts in order: pages before the body's start are numbered
+    in lower-case roman numerals (the front matter, as ``print.css`` prints them), from it on in
+    arabic numerals from 1."""
+    firsts, labels, body_start = [], {}, None
+    number, in_body, index = 1, not any(layout.restart is not None for layout in layouts), 0
     for layout in layouts:
         page_labels = []
         for page in range(layout.pages):
             if page == layout.restart:
-                number, in_body = 1, True
+                number, in_body, body_start = 1, True, index
             if page == 0:
                 firsts.append(number)
             page_labels.append(str(number) if in_body else roman(number))
-            number += 1
+            number, index = number + 1, index + 1
         if not layout.pages:
             firsts.append(number)
         for anchor, page in layout.anchors.items():
             labels[anchor] = page_labels[min(page, len(page_labels) - 1)] if page_labels else "?"
-    return firsts, labels
+    return Numbering(firsts, labels, body_start)
 
 
 def roman(number: int) -> str:

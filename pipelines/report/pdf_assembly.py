@@ -44,11 +44,12 @@ KEPT_PLANS = 8  # papers whose plan and parts the store keeps (the most recently
 RENDER_PACKAGES = ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5", "pikepdf")
 
 
-STOPPED = "stopped without finishing (signal"  # how a part whose process was killed is reported
-
-
 class PartLayoutStopped(RuntimeError):
     """The process laying out a part ended on a signal (most often: it ran out of memory)."""
+
+    def __init__(self, message: str, signal: int):
+        super().__init__(message)
+        self.signal = signal
 
 
 class PageNumbersUnsettled(RuntimeError):
@@ -80,7 +81,7 @@ class PartStore:
             return None
         pdf, record = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
         try:
-            return (_part_from_record(json.loads(record.read_text(encoding="utf-8"))), pdf) if pdf.exists() else None
+            return (LaidOutPart.from_record(json.loads(record.read_text(encoding="utf-8"))), pdf) if pdf.exists() else None
         except (OSError, ValueError, KeyError, TypeError):  # unreadable: laid out again
             return None
 
@@ -126,12 +127,6 @@ class _Rendered:
     part: LaidOutPart
     pdf: Path | None  # None: laid out to learn its layout only
     seconds: float
-
-
-def _part_from_record(record: dict) -> LaidOutPart:
-    from pipelines.report.pagefill import PageFill
-
-    return LaidOutPart(**{**record, "fills": [PageFill(**fill) for fill in record["fills"]]})
 
 
 def write_pdf(
@@ -184,12 +179,12 @@ def write_pdf(
         ordered = [done[index] for index in range(len(paper.parts))]
         if callable(attachments):
             attachments = attachments()
-        offsets = [sum(rendered.part.pages for rendered in ordered[:i]) for i in range(len(ordered))]
-        body_start = next((offset + rendered.part.restart for offset, rendered in zip(offsets, ordered) if rendered.part.restart is not None), None)
+        body_start = numbering([rendered.part.layout for rendered in ordered]).body_start
         with source_date_epoch(epoch_of(build_date)):
             merge([rendered.pdf for rendered in ordered], target, body_start, list(attachments or []), build_date)
         if store:
             store.keep(paper, done)
+    offsets = [sum(rendered.part.pages for rendered in ordered[:i]) for i in range(len(ordered))]
     fills = [dataclasses.replace(fill, number=fill.number + offset) for offset, rendered in zip(offsets, ordered) for fill in rendered.part.fills]
     return PdfResult(
         pages=sum(rendered.part.pages for rendered in ordered),
@@ -206,22 +201,30 @@ def _documents(paper: PagedPaper, plan: dict, done: dict, identity: str) -> tupl
     those layouts is a mere guess (a part neither laid out nor in the plan)."""
     layouts, guessed = [], False
     for index, part in enumerate(paper.parts):
+        planned = _planned_layout(plan.get(part.name), part)
         if index in done:
-            laid = done[index].part
-            layouts.append(PartLayout(laid.pages, laid.restart, laid.anchors))
-        elif part.name in plan:
-            entry = plan[part.name]
-            layouts.append(PartLayout(entry["pages"], entry["restart"], {anchor: page for anchor, page in entry["anchors"].items() if anchor in part.ids}))
+            layouts.append(done[index].part.layout)
+        elif planned is not None:
+            layouts.append(planned)
         else:
             layouts.append(guessed_layout(part))
             guessed = True
-    firsts, labels = numbering(layouts)
+    numbers = numbering(layouts)
     documents, keys, footnotes = {}, {}, 0
     for index, part in enumerate(paper.parts):
-        documents[index] = part_document(paper, index, firsts[index], labels, footnotes)
+        documents[index] = part_document(paper, index, numbers.firsts[index], numbers.labels, footnotes)
         keys[index] = hashlib.sha256((identity + "\0" + documents[index]).encode("utf-8")).hexdigest()
         footnotes += part.footnotes
     return documents, keys, guessed
+
+
+def _planned_layout(entry, part) -> PartLayout | None:
+    """The layout the plan recorded for ``part`` (its anchors that still exist), or None when it has
+    none or an unreadable one (the plan is a guess: a bad one is only slower)."""
+    try:
+        return PartLayout(int(entry["pages"]), entry["restart"], {anchor: int(page) for anchor, page in entry["anchors"].items() if anchor in part.ids})
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
 
 
 def _lay_out(jobs: list[tuple[int, str, Path, str]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int, write: bool = True) -> dict[int, tuple[LaidOutPart, float]]:
@@ -256,10 +259,10 @@ def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write)
             index, record, started = running.pop(pid)
             code = os.waitstatus_to_exitcode(status)
             if code < 0:  # a C library that could not allocate (under the memory limit) ends the process
-                raise PartLayoutStopped(f"the layout of the part of the PDF starting with «{titles[index]}» {STOPPED} {-code})")
+                raise PartLayoutStopped(f"the layout of the part of the PDF starting with «{titles[index]}» stopped without finishing (signal {-code})", -code)
             if code != 0 or not record.exists():
                 raise RuntimeError(f"the layout of the part of the PDF starting with «{titles[index]}» failed (exit status {code}); its error is above")
-            laid[index] = (_part_from_record(json.loads(record.read_text(encoding="utf-8"))), time.perf_counter() - started)
+            laid[index] = (LaidOutPart.from_record(json.loads(record.read_text(encoding="utf-8"))), time.perf_counter() - started)
     finally:
         for pid in running:
             try:

@@ -28,6 +28,9 @@ import mimetypes
 import warnings
 from pathlib import Path
 
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
 from pipelines.report.paged_parts import PART_LINK
 
 CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata")
@@ -37,9 +40,6 @@ def merge(parts: list[Path], target: Path, body_start: int | None, attachments: 
     """Join the PDFs ``parts`` into ``target``; ``body_start`` is the index of the page where the
     body's numbering starts at 1 (the pages before it are labelled in roman numerals), if any; the
     ``attachments`` are embedded with the build date as their dates."""
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name
-
     out = pikepdf.new()
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
     tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
@@ -70,7 +70,7 @@ def merge(parts: list[Path], target: Path, body_start: int | None, attachments: 
                 for annotation in page.get("/Annots", []):
                     if "/StructParent" in annotation:
                         annotation.StructParent = int(annotation.StructParent) + next_key
-                    _link_across_parts(annotation, pikepdf)
+                    _link_across_parts(annotation)
             next_key += max(keys) + 1 if keys else 0
             names = source.Root.get("/Names")
             dests = names.get("/Dests") if names is not None else None
@@ -89,7 +89,7 @@ def merge(parts: list[Path], target: Path, body_start: int | None, attachments: 
         out.Root.StructTreeRoot = tree
         out.Root.Names = Dictionary(Dests=Dictionary(Names=Array([entry for name in sorted(destinations) for entry in (pikepdf.String(name), destinations[name])])))
         if bookmarks:
-            out.Root.Outlines = _outline(out, bookmarks, Dictionary, Name)
+            out.Root.Outlines = _outline(out, bookmarks)
         first = sources[0]
         for key in CATALOG_KEYS:
             if key in first.Root:
@@ -99,14 +99,14 @@ def merge(parts: list[Path], target: Path, body_start: int | None, attachments: 
         if body_start:
             out.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.r), body_start, Dictionary(S=Name.D)]))
         for path in attachments:
-            _attach(out, path, build_date, pikepdf)
+            _attach(out, path, build_date)
         out.save(target, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate, force_version="1.7")
     finally:
         for source in sources:
             source.close()
 
 
-def _link_across_parts(annotation, pikepdf) -> None:
+def _link_across_parts(annotation) -> None:
     """A link written as a URI to another part's anchor, made a link to the anchor's destination."""
     action = annotation.get("/A")
     if action is None or action.get("/S") != "/URI":
@@ -117,7 +117,7 @@ def _link_across_parts(annotation, pikepdf) -> None:
         annotation.Dest = pikepdf.String(uri[len(PART_LINK) :])
 
 
-def _outline(out, bookmarks: list, Dictionary, Name):
+def _outline(out, bookmarks: list):
     """One outline whose top-level items are ``bookmarks``, in order."""
     root = out.make_indirect(Dictionary(Type=Name.Outlines))
     visible = 0
@@ -136,7 +136,7 @@ def _outline(out, bookmarks: list, Dictionary, Name):
     return root
 
 
-def _attach(out, path: Path, build_date: dt.datetime | None, pikepdf) -> None:
+def _attach(out, path: Path, build_date: dt.datetime | None) -> None:
     """Embed the file at ``path`` under its name, dated with the build date."""
     data = path.read_bytes()
     dates = {}

@@ -215,6 +215,17 @@ class PdfResult:
         """The pages under the fill threshold that do not end a chapter, part or appendix."""
         return [fill for fill in self.fills if fill.underfilled]
 
+    @classmethod
+    def from_record(cls, record: dict) -> PdfResult:
+        """The result again from ``dataclasses.asdict`` of one (as JSON, from the render process)."""
+        return cls(**{**record, "fills": _fills(record["fills"])})
+
+
+def _fills(records: list[dict]) -> list:
+    from pipelines.report.pagefill import PageFill
+
+    return [PageFill(**fill) for fill in records]
+
 
 @dataclass
 class LaidOutPart:
@@ -226,6 +237,18 @@ class LaidOutPart:
     fills: list  # pipelines.report.pagefill.PageFill, numbered within the part
     warnings: list[str]
     missing_glyphs: list[str]
+
+    @property
+    def layout(self):
+        """What the other parts need of this one (:class:`pipelines.report.paged_parts.PartLayout`)."""
+        from pipelines.report.paged_parts import PartLayout
+
+        return PartLayout(self.pages, self.restart, self.anchors)
+
+    @classmethod
+    def from_record(cls, record: dict) -> LaidOutPart:
+        """The part again from ``dataclasses.asdict`` of one (as JSON, from the process that laid it out)."""
+        return cls(**{**record, "fills": _fills(record["fills"])})
 
 
 def write_part(html: str, target: Path | None, base_dir: Path, allowed_roots: list[Path], build_date=None) -> LaidOutPart:

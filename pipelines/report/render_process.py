@@ -119,7 +119,6 @@ class PendingRender:
         """Hand over the files to attach (they must exist now), wait for the PDF and return its
         :class:`~pipelines.report.render.PdfResult`. Raises :class:`RenderFailed` with the reason (the
         limit reached, or the error the renderer raised)."""
-        from pipelines.report.pagefill import PageFill
         from pipelines.report.render import PdfResult
 
         result_file = Path(self.job["result"])
@@ -134,7 +133,7 @@ class PendingRender:
             record = json.loads(result_file.read_text(encoding="utf-8"))
         finally:
             self._folder.cleanup()
-        return PdfResult(pages=record["pages"], warnings=record["warnings"], missing_glyphs=record["missing_glyphs"], fills=[PageFill(**fill) for fill in record["fills"]], seconds=record["seconds"], parts=record["parts"], parts_laid_out=record["parts_laid_out"])
+        return PdfResult.from_record(record)
 
     def cancel(self) -> None:
         """Stop the render and remove its job (the PDF it was writing is left unfinished)."""
@@ -194,18 +193,16 @@ def _environment() -> dict:
 
 def _reason(finished: subprocess.CompletedProcess) -> str:
     """What went wrong, in one or a few lines a report author can act on."""
-    from pipelines.report.pdf_assembly import STOPPED
-
     error = finished.stderr.strip()
     last = error.splitlines()[-1] if error else ""
     allow_more = f"to allow more, set AFML_RENDER_MEMORY_MB (megabytes; now {MEMORY_LIMIT_MB})"
     if "MemoryError" in error or "Cannot allocate memory" in error or "bad_alloc" in error:
         return f"the PDF render needed more than {MEMORY_LIMIT_MB} MB of memory and was stopped; {allow_more}"
-    if finished.returncode < 0 or STOPPED in last:
+    if finished.returncode < 0:
         # Under the address-space limit, a C library that cannot allocate (Pango, HarfBuzz) crashes
-        # the process instead of raising MemoryError.
-        signal = -finished.returncode if finished.returncode < 0 else last.rsplit(" ", 1)[-1].rstrip(")")
-        return f"the PDF render stopped without finishing (signal {signal}), most likely because it needed more than {MEMORY_LIMIT_MB} MB of memory; {allow_more}"
+        # the process instead of raising MemoryError (the render process ends on the signal that
+        # ended a part's process, see serve()).
+        return f"the PDF render stopped without finishing (signal {-finished.returncode}), most likely because it needed more than {MEMORY_LIMIT_MB} MB of memory; {allow_more}"
     return f"the PDF render failed: {last or 'no message (exit status ' + str(finished.returncode) + ')'}\n{error}"
 
 
@@ -250,7 +247,7 @@ def main(job_file: str) -> int:
         processes=job["processes"],
         store=PartStore(Path(job["parts_folder"]), reuse=job["reuse_parts"]) if job["parts_folder"] else None,
     )
-    record = {"pages": result.pages, "warnings": result.warnings, "missing_glyphs": result.missing_glyphs, "fills": [dataclasses.asdict(fill) for fill in result.fills], "seconds": round(time.perf_counter() - started - waited, 3), "parts": result.parts, "parts_laid_out": result.parts_laid_out}
+    record = dataclasses.asdict(dataclasses.replace(result, seconds=round(time.perf_counter() - started - waited, 3)))
     Path(job["result"]).write_text(json.dumps(record), encoding="utf-8")
     return 0
 
@@ -262,10 +259,27 @@ def serve(memory_limit_mb: int) -> int:
 
     import pikepdf  # noqa: F401
 
-    from pipelines.report import pdf_assembly  # noqa: F401
+    from pipelines.report import pdf_assembly
 
     job_file = sys.stdin.readline().strip()
-    return main(job_file) if job_file else 0
+    if not job_file:
+        return 0
+    try:
+        return main(job_file)
+    except pdf_assembly.PartLayoutStopped as stopped:  # end as the part's process ended: the build reads the signal
+        import resource
+        import signal
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.flush()
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        try:
+            signal.signal(stopped.signal, signal.SIG_DFL)
+        except (OSError, ValueError):  # SIGKILL, SIGSTOP: their default cannot be set, nor changed
+            pass
+        os.kill(os.getpid(), stopped.signal)
+        raise
 
 
 if __name__ == "__main__":

@@ -149,8 +149,9 @@ def test_the_pdf_depends_on_the_html_only_not_on_the_guesses_or_the_parts_reused
 
 def test_a_link_to_another_part_carries_the_label_of_its_page_and_the_front_matter_counts_in_roman():
     paper = split('<html><head></head><body><main><section class="front" id="a"><a href="#c" class="xref">x</a><a href="#a">self</a></section><section class="body-start" id="b"><p class="footnote">n</p></section><section id="c"></section></main></body></html>')
-    firsts, labels = numbering([PartLayout(3, None, {"a": 0}), PartLayout(2, 0, {"b": 0}), PartLayout(4, None, {"c": 1})])
-    assert firsts == [1, 1, 3] and labels == {"a": "i", "b": "1", "c": "4"}
+    numbers = numbering([PartLayout(3, None, {"a": 0}), PartLayout(2, 0, {"b": 0}), PartLayout(4, None, {"c": 1})])
+    firsts, labels = numbers.firsts, numbers.labels
+    assert firsts == [1, 1, 3] and labels == {"a": "i", "b": "1", "c": "4"} and numbers.body_start == 3
     front = part_document(paper, 0, firsts[0], labels, 0)
     assert f'href="{PART_LINK}c" data-page="4"' in front and 'href="#a"' in front
     last = part_document(paper, 2, firsts[2], labels, 1)
