@@ -19,7 +19,8 @@ from pipelines.frameworks import Framework, load_framework
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILDS = "builds"
-WRITES_BUILD_FOLDER = {"afml/writes": "build-folder"}
+TAG_PREFIX = "afml/"  # of the tags the pipeline sets on runs and assets (the summary's figures, the edition, reuse)
+WRITES_BUILD_FOLDER = {f"{TAG_PREFIX}writes": "build-folder"}
 """Asset tag of every asset that writes files into the run's build folder (``ProjectPaths.build_dir``),
 set by :func:`build_folder_writer`. Each also records the files it wrote (:func:`records_files_written`): an incremental build that does not
 rerun it takes those files over from the published build, so its folder is as complete as a full build's."""
@@ -39,7 +40,7 @@ FILES_WRITTEN = "files_written"
 the SHA-256 of each, ``{"data/initiatives.csv": "<sha256>", ...}``."""
 
 
-REUSED_FROM_TAG = "afml/reused_from"
+REUSED_FROM_TAG = f"{TAG_PREFIX}reused_from"
 """Run tag of an incremental build: the run whose stored values it reused for the assets it did not
 rerun (set by pipelines/operations/incremental.py; the PDF then reuses the layouts of unchanged parts)."""
 

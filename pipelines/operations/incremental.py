@@ -21,8 +21,7 @@ from pathlib import Path
 
 from pipelines.operations.publishing import COMPLETE_MARKER, LATEST
 from pipelines.operations.stages import EVERYTHING, FED_BY_EVERY_INPUT, ROOT_ASSETS, STAGE_NAMES, stage_of
-from pipelines.settings import REUSED_FROM_TAG
-from pipelines.settings import FILES_WRITTEN, WRITES_BUILD_FOLDER, ProjectPaths
+from pipelines.settings import FILES_WRITTEN, REUSED_FROM_TAG, WRITES_BUILD_FOLDER, ProjectPaths
 
 SHOWN_FILES = 3  # changed files named in the one line a build starts with
 

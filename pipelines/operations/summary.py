@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.settings import REUSED_FROM_TAG
+from pipelines.settings import REUSED_FROM_TAG, TAG_PREFIX
 
 INTAKE_ASSET = "survey_intake"
 PUBLISH_ASSET = "published_report"
-TAG_PREFIX = "afml/"
 
 
 @dataclass

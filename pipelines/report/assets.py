@@ -170,6 +170,9 @@ def report_html(context: dg.AssetExecutionContext, paths: ProjectPaths, report_d
     )
 
 
+PDF_PARTS_FOLDER = "pdf-parts"  # in the content cache folder: the layouts of the paper's parts (PartStore)
+
+
 def pdf_job(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dict:
     """Where the PDF of a build is written while it is rendered, and what it is rendered with: the
     files it may read, the date it carries, where the layouts of its parts are kept between builds,
@@ -184,9 +187,6 @@ def pdf_job(context: dg.AssetExecutionContext, paths: ProjectPaths, report_docum
         "parts_folder": paths.cache_dir / PDF_PARTS_FOLDER,
         "reuse_parts": REUSED_FROM_TAG in context.run.tags,
     }
-
-
-PDF_PARTS_FOLDER = "pdf-parts"  # in the content cache folder: the layouts of the paper's parts (PartStore)
 
 
 def pdf_attachments(build_dir) -> list:
@@ -215,7 +215,8 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer:
     """The PDF: paged with WeasyPrint, tagged (PDF/UA-1), fonts embedded, the source tables attached as
     CSV files, fetching only the project's own files. Rendered in a process of its own, started with
     the run and given the paged HTML as soon as it exists, with a memory and a time limit
-    (AFML_RENDER_MEMORY_MB, AFML_RENDER_TIME_LIMIT_S)."""
+    (AFML_RENDER_MEMORY_MB, AFML_RENDER_TIME_LIMIT_S); laid out part by part, two parts at a time,
+    and in a partial build only the parts whose HTML changed (pdf_parts, pdf_part_layouts)."""
     build_dir = paths.build_dir(context)
     job = pdf_job(context, paths, report_document)
     partial, target = job["target"], build_dir / "report.pdf"
@@ -237,7 +238,7 @@ def report_pdf(context: dg.AssetExecutionContext, paths: ProjectPaths, renderer:
             "missing_glyphs": " ".join(f"U+{ord(c):04X}" for c in result.missing_glyphs) or "none",
             "render_seconds": result.seconds,
             "pdf_parts": result.parts,  # laid out on their own and joined (pipelines/report/pdf_assembly.py)
-            "pdf_part_layouts": result.parts_laid_out,  # layouts made this run: unchanged parts reused are not counted
+            "pdf_part_layouts": result.parts_laid_out,  # parts written this run (render.PdfResult.parts_laid_out)
         }
     )
 
