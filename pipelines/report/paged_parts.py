@@ -24,6 +24,7 @@ guesses, and a part laid out with a wrong guess is laid out again.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class PagedPaper:
     tail: str
     parts: tuple[Part, ...]
 
+    @functools.cached_property
     def owner(self) -> dict[str, int]:
         """Anchor -> the index of the part that holds it."""
         return {anchor: index for index, part in enumerate(self.parts) for anchor in part.ids}
@@ -173,7 +175,7 @@ def part_document(paper: PagedPaper, index: int, first_page: int, labels: dict[s
     numbered on from ``footnotes_before``, and its links to other parts' anchors rewritten (see the
     module's docstring)."""
     part = paper.parts[index]
-    owner = paper.owner()
+    owner = paper.owner
 
     def rewrite(tag: re.Match) -> str:
         text = tag.group(0)

@@ -49,7 +49,7 @@ def test_the_paper_is_cut_into_its_front_matter_and_one_part_per_chapter_and_app
     names = [part.name for part in paper.parts]
     assert names[0] == "cover" and names[1] == "sec-1" and "sec-2" in names and names[-1] == "sec-colophon"
     assert [part.restarts_numbering for part in paper.parts].count(True) == 1 and paper.parts[1].restarts_numbering
-    owner = paper.owner()
+    owner = paper.owner
     assert sum(len(part.ids) for part in paper.parts) == len(owner)  # every anchor in exactly one part
     assert paper.head + "".join(part.html for part in paper.parts) + paper.tail == paged_html  # nothing lost
 
