@@ -176,8 +176,9 @@ PDF_PARTS_FOLDER = "pdf-parts"  # in the content cache folder: the layouts of th
 def pdf_job(context: dg.AssetExecutionContext, paths: ProjectPaths, report_document: Document) -> dict:
     """Where the PDF of a build is written while it is rendered, and what it is rendered with: the
     files it may read, the date it carries, where the layouts of its parts are kept between builds,
-    and whether unchanged parts are taken from there (a partial build; a full build lays out every
-    part, see pipelines/report/pdf_assembly.py)."""
+    whether unchanged parts are taken from there (a partial build; a full build lays out every
+    part, see pipelines/report/pdf_assembly.py), and the content cache where the charts' drawings
+    are kept (pipelines/report/svg_drawings.py)."""
     build_dir = paths.build_dir(context)
     return {
         "target": build_dir / f"report.pdf{IN_PROGRESS_SUFFIX}",
@@ -186,6 +187,7 @@ def pdf_job(context: dg.AssetExecutionContext, paths: ProjectPaths, report_docum
         "build_date": report_document.build_date,
         "parts_folder": paths.cache_dir / PDF_PARTS_FOLDER,
         "reuse_parts": REUSED_FROM_TAG in context.run.tags,
+        "cache_folder": paths.cache_dir,
     }
 
 

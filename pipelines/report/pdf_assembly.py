@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.report.paged_parts import PagedPaper, PartLayout, guessed_layout, numbering, part_document, split
-from pipelines.report.render import LaidOutPart, PdfResult, epoch_of, source_date_epoch, write_part
+from pipelines.report.render import LaidOutPart, PdfResult, epoch_of, loaded_before_fork, source_date_epoch, write_part
 from pipelines.shared.garbage_collection import batch_collection
 
 MAX_LAYOUTS = 4  # rounds of layout before the page numbers must have settled
@@ -174,7 +174,7 @@ def write_pdf(
             write = not guessed
             jobs = [(index, documents[index], Path(scratch) / f"part-{index}-{round_number}.pdf", paper.parts[index].title) for index in todo]
             layouts_made += len(jobs) if write else 0
-            for index, (part, seconds) in _lay_out(jobs, base_dir, allowed_roots, build_date, processes, write).items():
+            for index, (part, seconds) in _lay_out(jobs, base_dir, allowed_roots, build_date, processes, write, paper.inlined).items():
                 done[index] = _Rendered(keys[index], part, Path(scratch) / f"part-{index}-{round_number}.pdf" if write else None, seconds)
         ordered = [done[index] for index in range(len(paper.parts))]
         if callable(attachments):
@@ -227,21 +227,23 @@ def _planned_layout(entry, part) -> PartLayout | None:
         return None
 
 
-def _lay_out(jobs: list[tuple[int, str, Path, str]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int, write: bool = True) -> dict[int, tuple[LaidOutPart, float]]:
+def _lay_out(jobs: list[tuple[int, str, Path, str]], base_dir: Path, allowed_roots: list[Path], build_date, processes: int, write: bool = True, inlined: dict[str, str] | None = None) -> dict[int, tuple[LaidOutPart, float]]:
     """Lay out each ``(index, html, target, title)`` and, if ``write``, write it to its target: here, one
     after another (``processes`` 0), or in forked processes, ``processes`` at a time. Returns index ->
-    (the part, its seconds)."""
+    (the part, its seconds). ``inlined``: the paper's data: URLs the parts refer to
+    (:attr:`~pipelines.report.paged_parts.PagedPaper.inlined`)."""
     if processes <= 0 or not hasattr(os, "fork"):  # no fork (Windows): one after another, here
         laid = {}
         for index, html, target, _ in jobs:
             started = time.perf_counter()
             with batch_collection():
-                laid[index] = (write_part(html, target if write else None, base_dir, allowed_roots, build_date), time.perf_counter() - started)
+                laid[index] = (write_part(html, target if write else None, base_dir, allowed_roots, build_date, inlined), time.perf_counter() - started)
         return laid
-    return _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write)
+    return _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write, inlined)
 
 
-def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write) -> dict[int, tuple[LaidOutPart, float]]:
+def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write, inlined) -> dict[int, tuple[LaidOutPart, float]]:
+    loaded_before_fork()
     laid, running, waiting = {}, {}, list(jobs)
     titles = {index: title for index, _, _, title in jobs}
     try:
@@ -251,7 +253,7 @@ def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write)
                 record = target.with_suffix(".json")
                 pid = os.fork()
                 if pid == 0:  # the child: lay out, write, end
-                    _child(html, target if write else None, record, base_dir, allowed_roots, build_date)
+                    _child(html, target if write else None, record, base_dir, allowed_roots, build_date, inlined)
                 running[pid] = (index, record, time.perf_counter())
             pid, status = os.wait()
             if pid not in running:
@@ -273,13 +275,13 @@ def _lay_out_forked(jobs, base_dir, allowed_roots, build_date, processes, write)
     return laid
 
 
-def _child(html, target, record, base_dir, allowed_roots, build_date) -> None:
+def _child(html, target, record, base_dir, allowed_roots, build_date, inlined) -> None:
     """In a forked process: lay out one part and end, without tearing the layout down (its memory
     goes back to the system with the process)."""
     status = 1
     try:
         _end_with_parent()
-        part = write_part(html, target, base_dir, allowed_roots, build_date)
+        part = write_part(html, target, base_dir, allowed_roots, build_date, inlined)
         record.write_text(json.dumps(dataclasses.asdict(part)), encoding="utf-8")
         status = 0
     except BaseException:  # noqa: BLE001 -- reported on stderr, the parent raises

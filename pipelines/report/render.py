@@ -167,9 +167,42 @@ def fonttools_subsetting():
     host_subsetter = fonts.harfbuzz_subset
     fonts.harfbuzz_subset = None
     try:
-        yield
+        with layout_tables_dropped_first():
+            yield
     finally:
         fonts.harfbuzz_subset = host_subsetter
+
+
+@contextlib.contextmanager
+def layout_tables_dropped_first():
+    """While the block runs, fontTools' subsetter removes the tables it is told to drop before it
+    reads any table, instead of after.
+
+    WeasyPrint embeds faces without their layout tables (it drops ``GSUB`` and ``GPOS``: the PDF
+    draws shaped glyphs), but fontTools (4.68) first decompiles ``GDEF``, ``GSUB`` and ``GPOS`` whole to
+    look at their formats, then drops them: about 0.07 s per face set and per part of the paper, a
+    third of the cost a small part pays. The tables are dropped on the same conditions as fontTools'
+    own first pruning step (``kern`` too, when ``GPOS`` is there and no legacy ``kern`` is asked for),
+    so the subset is byte for byte the same (``tests/report/test_render_speedups.py``).
+    """
+    from fontTools import subset
+
+    original = subset.Subsetter.subset
+
+    def subset_dropping_first(subsetter, font):
+        options = subsetter.options
+        dropped = [tag for tag in font.keys() if tag.strip() in options.drop_tables]
+        if "kern" in font and "GPOS" in font and not options.legacy_kern:
+            dropped.append("kern")
+        for tag in dict.fromkeys(dropped):
+            del font[tag]
+        return original(subsetter, font)
+
+    subset.Subsetter.subset = subset_dropping_first
+    try:
+        yield
+    finally:
+        subset.Subsetter.subset = original
 
 
 @contextlib.contextmanager
@@ -251,24 +284,52 @@ class LaidOutPart:
         return cls(**{**record, "fills": _fills(record["fills"])})
 
 
-def write_part(html: str, target: Path | None, base_dir: Path, allowed_roots: list[Path], build_date=None) -> LaidOutPart:
+# The C types WeasyPrint parses the first time a process lays a document out (cffi parses a type's
+# declaration once per process: about 0.02 s). See loaded_before_fork.
+FIRST_LAYOUT_C_TYPES = ("FcChar8 **", "PangoFcFontMap *", "PangoLogAttr[]", "PangoRectangle *", "char[4]", "char[]", "hb_tag_t[100]", "unsigned int *")
+
+
+def loaded_before_fork() -> None:
+    """Load here, once, what each process forked from this one to lay out a part would otherwise load
+    on its own: the modules :func:`write_part` imports and WeasyPrint's C types
+    (:data:`FIRST_LAYOUT_C_TYPES`). Only Python objects are made, no Pango or fontconfig call, so
+    the forked processes inherit nothing they cannot use (``tests/report/test_pdf_parts.py``
+    checks that a layout afterwards parses no other type)."""
+    from weasyprint import HTML  # noqa: F401
+    from weasyprint.text.ffi import ffi
+    from weasyprint.text.fonts import FontConfiguration  # noqa: F401
+
+    from pipelines.report import embedded_subsets, fetcher, pagefill, svg_drawings  # noqa: F401
+
+    for declaration in FIRST_LAYOUT_C_TYPES:
+        with contextlib.suppress(Exception):  # a type another WeasyPrint version no longer declares
+            ffi.typeof(declaration)
+
+
+def write_part(html: str, target: Path | None, base_dir: Path, allowed_roots: list[Path], build_date=None, inlined: dict[str, str] | None = None) -> LaidOutPart:
     """Lay out one part of the paper (:mod:`pipelines.report.paged_parts`) and write it to ``target``
     as a tagged PDF (PDF/UA-1); :mod:`pipelines.report.pdf_merge` joins the parts into the paper.
     With no ``target``, the part is laid out only (its page count and anchors), nothing drawn.
 
-    Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read.
-    ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools)."""
+    Resources resolve against ``base_dir`` and only files below ``allowed_roots`` may be read, and the
+    paper's data: URLs the part refers to (``inlined``, see :func:`pipelines.report.paged_parts.split`).
+    ``SOURCE_DATE_EPOCH`` is the build date while WeasyPrint runs (fonts it subsets with fontTools).
+    Inside a content cache (:func:`pipelines.shared.content_cache.cache_folder`), the charts' drawings
+    and the subsets of the embedded faces are kept and reused (:mod:`pipelines.report.svg_drawings`,
+    :mod:`pipelines.report.embedded_subsets`)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from pipelines.report.fetcher import make_url_fetcher
     from pipelines.report.pagefill import page_fills
+    from pipelines.report.embedded_subsets import subsets_remembered
+    from pipelines.report.svg_drawings import drawings_remembered
 
-    fetcher = make_url_fetcher(allowed_roots)
+    fetcher = make_url_fetcher(allowed_roots, inlined)
     with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)):
         document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
         if target is not None:
-            with memoized_page_references(), fonttools_subsetting():
+            with memoized_page_references(), fonttools_subsetting(), drawings_remembered(), subsets_remembered():
                 document.write_pdf(target, pdf_variant="pdf/ua-1", uncompressed_pdf=False, custom_metadata=False)
     pages = document.pages
     anchors: dict[str, int] = {}

@@ -25,6 +25,7 @@ the build's remaining steps run while the PDF is laid out.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -141,12 +142,13 @@ class PendingRender:
         self._folder.cleanup()
 
 
-def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], build_date=None, worker: RenderWorker | None = None, parts_folder: Path | None = None, reuse_parts: bool = False) -> PendingRender:
+def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Path], build_date=None, worker: RenderWorker | None = None, parts_folder: Path | None = None, reuse_parts: bool = False, cache_folder: Path | None = None) -> PendingRender:
     """Hand :func:`pipelines.report.pdf_assembly.write_pdf` of ``html`` to a process of its own
     (``worker``, started ahead, or a fresh one) and return at once: it lays the document out
     meanwhile. The files to attach are given to :meth:`PendingRender.result`. ``parts_folder``: where
     the layouts of the paper's parts are kept between builds; ``reuse_parts``: take unchanged parts
-    from there (a partial build)."""
+    from there (a partial build); ``cache_folder``: the build's content cache
+    (:mod:`pipelines.shared.content_cache`), where the charts' drawings are kept."""
     folder = tempfile.TemporaryDirectory(prefix="afml-render-")
     scratch = Path(folder.name)
     (scratch / "paged.html").write_text(html, encoding="utf-8")
@@ -161,6 +163,7 @@ def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Pa
         "processes": PROCESSES,
         "parts_folder": str(parts_folder) if parts_folder else None,
         "reuse_parts": bool(reuse_parts),
+        "cache_folder": str(cache_folder) if cache_folder else None,
     }
     (scratch / "job.json").write_text(json.dumps(job), encoding="utf-8")
     worker = worker or RenderWorker()
@@ -236,17 +239,19 @@ def main(job_file: str) -> int:
     _limit_memory(job["memory_limit_mb"])
     gc.disable()
     from pipelines.report.pdf_assembly import PartStore, write_pdf
+    from pipelines.shared.content_cache import cache_folder
 
-    result = write_pdf(
-        Path(job["html"]).read_text(encoding="utf-8"),
-        Path(job["target"]),
-        base_dir=Path(job["base_dir"]),
-        allowed_roots=[Path(root) for root in job["allowed_roots"]],
-        attachments=attachments_when_ready,
-        build_date=dt.datetime.fromisoformat(job["build_date"]) if job["build_date"] else None,
-        processes=job["processes"],
-        store=PartStore(Path(job["parts_folder"]), reuse=job["reuse_parts"]) if job["parts_folder"] else None,
-    )
+    with cache_folder(Path(job["cache_folder"])) if job.get("cache_folder") else contextlib.nullcontext():
+        result = write_pdf(
+            Path(job["html"]).read_text(encoding="utf-8"),
+            Path(job["target"]),
+            base_dir=Path(job["base_dir"]),
+            allowed_roots=[Path(root) for root in job["allowed_roots"]],
+            attachments=attachments_when_ready,
+            build_date=dt.datetime.fromisoformat(job["build_date"]) if job["build_date"] else None,
+            processes=job["processes"],
+            store=PartStore(Path(job["parts_folder"]), reuse=job["reuse_parts"]) if job["parts_folder"] else None,
+        )
     record = dataclasses.asdict(dataclasses.replace(result, seconds=round(time.perf_counter() - started - waited, 3)))
     Path(job["result"]).write_text(json.dumps(record), encoding="utf-8")
     return 0

@@ -45,3 +45,21 @@ def test_a_css_or_resource_problem_fails_the_build(tmp_path):
     result = write_pdf(html, tmp_path / "x.pdf", base_dir=tmp_path, allowed_roots=[tmp_path])
     assert any("colour" in w for w in result.warnings)
     assert any("missing.png" in w for w in result.warnings)
+
+
+def test_the_papers_own_data_urls_are_fetched_by_reference_and_no_other(tmp_path):
+    """The parts of the paper refer to its data: URLs by digest (pipelines/report/paged_parts.py)."""
+    from pipelines.report.paged_parts import INLINED, split
+
+    paged = '<html><head><style>@font-face { src: url("data:text/plain,face"); }</style></head><body><main><section id="a"><img src="data:text/plain,chart" alt="c"><p>The text says url(&#34;data:x&#34;) and src=&#34;data:y&#34;.</p></section></main></body></html>'
+    paper = split(paged)
+    assert sorted(paper.inlined.values()) == ["data:text/plain,chart", "data:text/plain,face"]
+    assert "The text says url(&#34;data:x&#34;) and src=&#34;data:y&#34;." in paper.parts[0].html  # text (escaped by the template) stays as it is
+    fetcher = make_url_fetcher([tmp_path], paper.inlined)
+    reference = next(ref for ref, url in paper.inlined.items() if url.endswith("chart"))
+    assert reference in paper.parts[0].html and "data:text/plain,chart" not in paper.parts[0].html
+    assert fetcher.fetch(reference).read() == b"chart"
+    with pytest.raises(ForbiddenResource):
+        fetcher.fetch(INLINED + "0" * 64)
+    with pytest.raises(ForbiddenResource):
+        make_url_fetcher([tmp_path]).fetch(reference)  # a fetcher given no paper knows no reference

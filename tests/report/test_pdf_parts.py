@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from pipelines.report.paged_parts import PART_LINK, PartLayout, numbering, part_document, split
+from pipelines.report.paged_parts import INLINED, PART_LINK, PartLayout, numbering, part_document, split
 from pipelines.report.pdf_assembly import PartStore, write_pdf
 from pipelines.report.render import write_part
 
@@ -51,7 +51,11 @@ def test_the_paper_is_cut_into_its_front_matter_and_one_part_per_chapter_and_app
     assert [part.restarts_numbering for part in paper.parts].count(True) == 1 and paper.parts[1].restarts_numbering
     owner = paper.owner
     assert sum(len(part.ids) for part in paper.parts) == len(owner)  # every anchor in exactly one part
-    assert paper.head + "".join(part.html for part in paper.parts) + paper.tail == paged_html  # nothing lost
+    rejoined = paper.head + "".join(part.html for part in paper.parts) + paper.tail
+    # The data: URLs (fonts, charts) are references by digest in the parts, and nothing else changed.
+    assert not re.search(r'(src="|url\(")data:', rejoined) and set(re.findall(INLINED + "[0-9a-f]{64}", rejoined)) == set(paper.inlined)
+    assert len(paper.inlined) >= 14 + 6  # the 14 charts and the faces
+    assert re.sub(INLINED + "[0-9a-f]{64}", lambda ref: paper.inlined[ref.group(0)], rejoined) == paged_html  # nothing lost
 
 
 def test_every_page_number_printed_for_a_link_is_the_label_of_the_page_it_leads_to(paged_html, joined, afml13_build):
