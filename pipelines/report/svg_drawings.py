@@ -1,8 +1,9 @@
 """The PDF drawing of an SVG image (a chart), kept by content so that a later render of the same
 chart at the same place draws it without WeasyPrint walking the SVG again.
 
-Drawing the afml-13 paper's 14 charts is about 1.3 s of the render, a quarter of chapter 2's layout
-(matplotlib writes every letter of a chart as a path, which WeasyPrint parses number by number). The
+Drawing the 14 charts of the 2020 paper is about 1.3 s of its render, a quarter of its longest
+chapter's (matplotlib writes every letter of a chart as a path, which WeasyPrint parses number by
+number). The
 drawing is a list of PDF operators and the transparency states it names; it depends on the SVG, the
 size it is drawn at, and the state of the page's stream where it starts (transformation matrix,
 colour and transparency in force). Those are the key (:mod:`pipelines.shared.content_cache`, with
