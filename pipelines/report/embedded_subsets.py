@@ -61,6 +61,11 @@ def subsets_remembered():
         Font._fonttools_subset = original
 
 
+def code() -> bytes:
+    """The identity of the code that subsets (this module, WeasyPrint, fontTools), computed once per process."""
+    return code_identity((__name__,), SUBSET_PACKAGES)
+
+
 def _key(face: bytes, index: int, glyphs, hinting: bool, missing: bool) -> bytes:
     options = json.dumps([index, sorted(glyphs), bool(hinting), missing, os.environ.get("SOURCE_DATE_EPOCH")])
-    return b"\0".join([KIND.encode(), code_identity((__name__,), SUBSET_PACKAGES), hashlib.sha256(face).digest(), options.encode()])
+    return b"\0".join([KIND.encode(), code(), hashlib.sha256(face).digest(), options.encode()])

@@ -291,9 +291,10 @@ FIRST_LAYOUT_C_TYPES = ("FcChar8 **", "PangoFcFontMap *", "PangoLogAttr[]", "Pan
 
 def loaded_before_fork() -> None:
     """Load here, once, what each process forked from this one to lay out a part would otherwise load
-    on its own: the modules :func:`write_part` imports and WeasyPrint's C types
-    (:data:`FIRST_LAYOUT_C_TYPES`). Only Python objects are made, no Pango or fontconfig call, so
-    the forked processes inherit nothing they cannot use (``tests/report/test_pdf_parts.py``
+    on its own: the modules :func:`write_part` imports, the identity of the code whose results the
+    content cache keeps (package versions read from their metadata: about 0.02 s) and WeasyPrint's C
+    types (:data:`FIRST_LAYOUT_C_TYPES`). Only Python objects are made, no Pango or fontconfig call,
+    so the forked processes inherit nothing they cannot use (``tests/report/test_render_memos.py``
     checks that a layout afterwards parses no other type)."""
     from weasyprint import HTML  # noqa: F401
     from weasyprint.text.ffi import ffi
@@ -301,6 +302,8 @@ def loaded_before_fork() -> None:
 
     from pipelines.report import embedded_subsets, fetcher, pagefill, svg_drawings  # noqa: F401
 
+    svg_drawings.code()
+    embedded_subsets.code()
     for declaration in FIRST_LAYOUT_C_TYPES:
         with contextlib.suppress(Exception):  # a type another WeasyPrint version no longer declares
             ffi.typeof(declaration)

@@ -70,13 +70,18 @@ def drawings_remembered():
         SVGImage.draw = original
 
 
+def code() -> bytes:
+    """The identity of the code that draws (this module, WeasyPrint, pydyf), computed once per process."""
+    return code_identity((__name__,), DRAWING_PACKAGES)
+
+
 def _state(stream) -> list:
     return [list(value) if isinstance(value, tuple) else value for value in (getattr(stream, name) for name in _STATE)]
 
 
 def _key(image, stream, width: float, height: float) -> bytes:
     where = json.dumps([width, height, [list(row) for row in stream.ctm], _state(stream)])
-    return b"\0".join([KIND.encode(), code_identity((__name__,), DRAWING_PACKAGES), hashlib.sha256(str(image._base_url).encode()).digest(), where.encode()])
+    return b"\0".join([KIND.encode(), code(), hashlib.sha256(str(image._base_url).encode()).digest(), where.encode()])
 
 
 def _record(image, stream, width: float, height: float) -> bytes:
