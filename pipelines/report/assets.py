@@ -178,7 +178,7 @@ def pdf_job(context: dg.AssetExecutionContext, paths: ProjectPaths, report_docum
     files it may read, the date it carries, where the layouts of its parts are kept between builds,
     whether unchanged parts are taken from there (a partial build; a full build lays out every
     part, see pipelines/report/pdf_assembly.py), and the content cache where the charts' drawings
-    are kept (pipelines/report/svg_drawings.py)."""
+    and the embedded font subsets are kept (pipelines/report/svg_drawings.py, embedded_subsets.py)."""
     build_dir = paths.build_dir(context)
     return {
         "target": build_dir / f"report.pdf{IN_PROGRESS_SUFFIX}",

@@ -183,7 +183,7 @@ def layout_tables_dropped_first():
     look at their formats, then drops them: about 0.07 s per face set and per part of the paper, a
     third of the cost a small part pays. The tables are dropped on the same conditions as fontTools'
     own first pruning step (``kern`` too, when ``GPOS`` is there and no legacy ``kern`` is asked for),
-    so the subset is byte for byte the same (``tests/report/test_render_speedups.py``).
+    so the subset is byte for byte the same (``tests/report/test_render_memos.py``).
     """
     from fontTools import subset
 
@@ -323,9 +323,9 @@ def write_part(html: str, target: Path | None, base_dir: Path, allowed_roots: li
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from pipelines.report.embedded_subsets import subsets_remembered
     from pipelines.report.fetcher import make_url_fetcher
     from pipelines.report.pagefill import page_fills
-    from pipelines.report.embedded_subsets import subsets_remembered
     from pipelines.report.svg_drawings import drawings_remembered
 
     fetcher = make_url_fetcher(allowed_roots, inlined)

@@ -148,7 +148,8 @@ def start_render(html: str, target: Path, base_dir: Path, allowed_roots: list[Pa
     meanwhile. The files to attach are given to :meth:`PendingRender.result`. ``parts_folder``: where
     the layouts of the paper's parts are kept between builds; ``reuse_parts``: take unchanged parts
     from there (a partial build); ``cache_folder``: the build's content cache
-    (:mod:`pipelines.shared.content_cache`), where the charts' drawings are kept."""
+    (:mod:`pipelines.shared.content_cache`), where the charts' drawings and the embedded font
+    subsets are kept."""
     folder = tempfile.TemporaryDirectory(prefix="afml-render-")
     scratch = Path(folder.name)
     (scratch / "paged.html").write_text(html, encoding="utf-8")
