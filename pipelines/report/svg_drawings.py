@@ -51,14 +51,19 @@ NOT_KEPT = b""
 
 @contextlib.contextmanager
 def drawings_remembered():
-    """While the block runs (and a content cache is in use), SVG images are drawn through
-    :func:`draw_remembered`; otherwise WeasyPrint draws them as usual."""
+    """While the block runs (and a content cache is in use), an SVG image is drawn from the cache: its
+    drawing recorded the first time (:func:`_record`), replayed every time (:func:`_replay`).
+    Otherwise, and for a drawing that is not kept, WeasyPrint draws it as usual."""
     original = SVGImage.draw
 
     def draw(image, stream, concrete_width, concrete_height, style):
         if not (cache_in_use() and str(image._base_url).startswith(CONTENT_ADDRESSES)):
             return original(image, stream, concrete_width, concrete_height, style)
-        recording = cached(KIND, _key(image, stream, concrete_width, concrete_height), lambda: _record(image, stream, concrete_width, concrete_height))
+        try:
+            key = _key(image, stream, concrete_width, concrete_height)
+        except (TypeError, ValueError):  # a stream state this module does not know how to write down
+            return original(image, stream, concrete_width, concrete_height, style)
+        recording = cached(KIND, key, lambda: _record(image, stream, concrete_width, concrete_height))
         if recording == NOT_KEPT:
             return original(image, stream, concrete_width, concrete_height, style)
         _replay(recording, stream)
@@ -89,8 +94,10 @@ def _record(image, stream, width: float, height: float) -> bytes:
     operators, the transparency states and the state it ends in; :data:`NOT_KEPT` if it needs more
     (or fails: WeasyPrint's own drawing then reports it)."""
     resources = pydyf.Dictionary({name: pydyf.Dictionary() if name in (*NUMBERED_RESOURCES, "ExtGState") else value for name, value in stream._resources.items()})
-    fonts, images = len(stream._fonts), len(stream._images)
-    scratch = stream.clone(resources=resources)
+    fonts = len(stream._fonts)
+    # The page's images and tags copied: what the scratch drawing adds there must not stay on the page.
+    images, tags = dict(stream._images), None if stream._tags is None else dict(stream._tags)
+    scratch = stream.clone(resources=resources, images=images, tags=tags)
     for name in _STATE:
         setattr(scratch, name, getattr(stream, name))
     scratch._ctm_stack = list(stream._ctm_stack)
@@ -100,7 +107,7 @@ def _record(image, stream, width: float, height: float) -> bytes:
         return NOT_KEPT
     states = resources.get("ExtGState", {})
     alpha_only = all(isinstance(state, dict) and len(state) == 1 and next(iter(state)) in ("ca", "CA") for state in states.values())
-    if any(resources.get(name) for name in NUMBERED_RESOURCES) or not alpha_only or len(stream._fonts) != fonts or len(stream._images) != images or len(scratch._ctm_stack) != len(stream._ctm_stack):
+    if any(resources.get(name) for name in NUMBERED_RESOURCES) or not alpha_only or len(stream._fonts) != fonts or len(images) != len(stream._images) or (tags is not None and len(tags) != len(stream._tags)) or len(scratch._ctm_stack) != len(stream._ctm_stack):
         return NOT_KEPT
     header = {
         "operators": len(scratch.stream),
