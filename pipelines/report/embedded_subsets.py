@@ -23,6 +23,7 @@ import os
 from weasyprint.pdf.fonts import Font
 
 from pipelines.shared.content_cache import cache_in_use, cached, code_identity
+from pipelines.shared.patching import replaced
 
 KIND = "embedded-font-subsets"
 SUBSET_PACKAGES = ("weasyprint", "fonttools")
@@ -54,11 +55,8 @@ def subsets_remembered():
         except _NotMade:
             pass
 
-    Font._fonttools_subset = subset
-    try:
+    with replaced(Font, "_fonttools_subset", subset):
         yield
-    finally:
-        Font._fonttools_subset = original
 
 
 def code() -> bytes:

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from pipelines.report.fonts import font_face_css
 from pipelines.shared.jinja_env import make_environment
+from pipelines.shared.patching import replaced
 
 STYLESHEETS = {"pdf": ["base.css", "print.css"], "html": ["base.css", "screen.css"]}
 
@@ -164,13 +165,8 @@ def fonttools_subsetting():
 
     if not hasattr(fonts, "harfbuzz_subset"):  # a WeasyPrint that chooses its subsetter otherwise
         raise RuntimeError("this WeasyPrint version no longer has weasyprint.pdf.fonts.harfbuzz_subset: pipelines/report/render.py must choose the font subsetter another way to keep the PDF the same on every machine")
-    host_subsetter = fonts.harfbuzz_subset
-    fonts.harfbuzz_subset = None
-    try:
-        with layout_tables_dropped_first():
-            yield
-    finally:
-        fonts.harfbuzz_subset = host_subsetter
+    with replaced(fonts, "harfbuzz_subset", None), layout_tables_dropped_first():
+        yield
 
 
 @contextlib.contextmanager
@@ -198,11 +194,8 @@ def layout_tables_dropped_first():
             del font[tag]
         return original(subsetter, font)
 
-    subset.Subsetter.subset = subset_dropping_first
-    try:
+    with replaced(subset.Subsetter, "subset", subset_dropping_first):
         yield
-    finally:
-        subset.Subsetter.subset = original
 
 
 @contextlib.contextmanager
@@ -226,11 +219,8 @@ def memoized_page_references():
             pdf.__dict__["_afml_page_references"] = cached
         return cached[1]
 
-    pydyf.PDF.page_references = property(page_references)
-    try:
+    with replaced(pydyf.PDF, "page_references", property(page_references)):
         yield
-    finally:
-        pydyf.PDF.page_references = original
 
 
 @dataclass

@@ -34,6 +34,7 @@ from weasyprint.matrix import Matrix
 
 from pipelines.report.paged_parts import INLINED
 from pipelines.shared.content_cache import cache_in_use, cached, code_identity
+from pipelines.shared.patching import replaced
 
 KIND = "svg-drawings"
 DRAWING_PACKAGES = ("weasyprint", "pydyf")
@@ -68,11 +69,8 @@ def drawings_remembered():
             return original(image, stream, concrete_width, concrete_height, style)
         _replay(recording, stream)
 
-    SVGImage.draw = draw
-    try:
+    with replaced(SVGImage, "draw", draw):
         yield
-    finally:
-        SVGImage.draw = original
 
 
 def code() -> bytes:
