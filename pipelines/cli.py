@@ -155,21 +155,24 @@ def shown(path) -> str:
 
 
 # What a scratch outputs folder's instance takes from the checkout's (.dagster/dagster.yaml): what a
-# build records (the pooled event log, no debug lines), not the queue and the daemon's settings (no
-# daemon runs there).
-SCRATCH_INSTANCE_KEYS = ("telemetry", "event_log_storage", "python_logs")
+# build records (the pooled event log, the mirrored compute logs, no debug lines), not the queue and the
+# daemon's settings (no daemon runs there).
+SCRATCH_INSTANCE_KEYS = ("telemetry", "event_log_storage", "compute_logs", "python_logs")
 
 
 def scratch_instance_config(home) -> str:
     """The ``dagster.yaml`` of the instance whose home is ``home``: the checkout's settings of
-    :data:`SCRATCH_INSTANCE_KEYS`, the event log in ``home`` (named by its absolute path)."""
+    :data:`SCRATCH_INSTANCE_KEYS`, the event log and the compute logs in ``home`` (named by its
+    absolute path)."""
     import yaml
 
     from pipelines.settings import PROJECT_ROOT
 
     checkout = yaml.safe_load((PROJECT_ROOT / ".dagster" / "dagster.yaml").read_text(encoding="utf-8"))
     config = {key: checkout[key] for key in SCRATCH_INSTANCE_KEYS if key in checkout}
-    config["event_log_storage"]["config"]["dagster_home"] = str(home.resolve())
+    for stored in ("event_log_storage", "compute_logs"):
+        if stored in config:
+            config[stored]["config"]["dagster_home"] = str(home.resolve())
     header = "# Instance of builds into this scratch outputs folder (python -m pipelines build --outputs ...).\n"
     return header + yaml.safe_dump(config, sort_keys=False)
 
