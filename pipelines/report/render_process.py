@@ -121,9 +121,11 @@ class PendingRender:
         :class:`~pipelines.report.render.PdfResult`. Raises :class:`RenderFailed` with the reason (the
         limit reached, or the error the renderer raised)."""
         from pipelines.report.render import PdfResult
+        from pipelines.shared.garbage_collection import return_freed_memory
 
         result_file = Path(self.job["result"])
         self._worker.attach(attachments or [])
+        return_freed_memory()  # the layout's processes may use what this one no longer does
         try:
             try:
                 finished = self._worker.wait(timeout=max(0.0, self._deadline - time.monotonic()))

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 @contextlib.contextmanager
 def replaced(owner, name: str, value) -> Iterator[None]:
     """``owner.name`` is ``value`` while the block runs, and what it was before afterwards (also when
-    the block raises). For the render's adjustments of WeasyPrint, pydyf and fontTools (see
-    :mod:`pipelines.report.render`): each says why, and a test shows the PDF bytes are unchanged."""
+    the block raises). For the adjustments of libraries the pipeline makes while it runs them: the
+    render's of WeasyPrint, pydyf and fontTools (see :mod:`pipelines.report.render`), where a test
+    shows the PDF bytes are unchanged, and the build's of Dagster (:mod:`pipelines.cli`). Each says why."""
     original = getattr(owner, name)
     setattr(owner, name, value)
     try:

@@ -153,3 +153,37 @@ def test_a_scratch_outputs_folder_moved_elsewhere_keeps_its_runs_in_its_new_plac
     assert any(e.user_message == "line 0" for e in instance.all_logs(run_id))  # read from its new place
     dg.materialize([_job_of(1)], instance=instance)
     assert not first.exists()  # nothing written where it used to be
+
+
+# --- the values of a run's assets ---------------------------------------------------------------------
+
+
+class _Table(list):
+    """A value that can be watched (a weak reference) and pickled (a module-level class)."""
+
+
+def test_an_in_process_run_keeps_no_asset_value_once_written(tmp_path):
+    """The value is in the IO manager's file; the run's result does not hold it as well."""
+    import gc
+    import weakref
+
+    from pipelines.cli import asset_values_not_kept
+
+    made = []
+
+    @dg.asset
+    def table():
+        value = _Table(range(1000))
+        made.append(weakref.ref(value))
+        return value
+
+    io_manager = {"io_manager": dg.FilesystemIOManager(base_dir=str(tmp_path / "values"))}
+    with dg.DagsterInstance.ephemeral() as instance:
+        kept = dg.materialize([table], instance=instance, resources=io_manager)
+        with asset_values_not_kept():
+            not_kept = dg.materialize([table], instance=instance, resources=io_manager)
+        gc.collect()
+        assert kept.success and not_kept.success
+        assert made[0]() is not None  # Dagster's default: the result holds it
+        assert made[1]() is None
+        assert len(list((tmp_path / "values").iterdir())) == 1
