@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipelines.partitions import edition_partitions
 from pipelines.report.assemble import AssemblyContext, assemble
+from pipelines.report.chart_drawing import drawn_apart
 from pipelines.report.facts import catalog_facts, edition_facts, evidence_facts, framework_facts, table_facts
 from pipelines.report.model import Catalog, Document, ReportData
 from pipelines.report.parts.evidence import survey_facts
@@ -137,7 +138,9 @@ def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, **in
     volume = plan_volume(inputs["initiatives"], inputs["respondents"])
     for message in volume.messages():  # said before anything is laid out (see report_within_volume_limits)
         context.log.warning(message)
-    with cache_folder(paths.cache_dir):  # charts whose data did not change are not drawn again
+    # Charts whose data did not change are not drawn again; the others are drawn by a process of
+    # their own, which takes matplotlib's memory with it when it ends (report/chart_drawing.py).
+    with cache_folder(paths.cache_dir), drawn_apart():
         document = document_of(paths, context.partition_key, **inputs)
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(

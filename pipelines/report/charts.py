@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from pipelines.report.chart_drawing import drawn
 from pipelines.report.fonts import FONT_PACKAGES
 from pipelines.shared.content_cache import cached, code_identity
 
@@ -62,7 +63,8 @@ def _memoized(draw):
     """Same data, same SVG: a chart already drawn with the same arguments by the same code is not drawn
     again, neither in this process (the live preview reassembles the document on every edit of a
     narrative) nor, inside a build's content cache (:mod:`pipelines.shared.content_cache`), in a
-    later build whose data for this chart did not change."""
+    later build whose data for this chart did not change. A chart that is drawn is drawn by
+    :func:`pipelines.report.chart_drawing.drawn`: in a build, by a process of its own."""
 
     @functools.wraps(draw)
     def wrapper(*args, **kwargs):
@@ -71,7 +73,7 @@ def _memoized(draw):
         if key not in _DRAWN:
             if len(_DRAWN) >= _DRAWN_LIMIT:
                 _DRAWN.clear()
-            svg = cached("charts", code_identity(*_DRAWING_CODE) + arguments, lambda: draw(*args, **kwargs).encode("utf-8"))
+            svg = cached("charts", code_identity(*_DRAWING_CODE) + arguments, lambda: drawn(draw, args, kwargs).encode("utf-8"))
             _DRAWN[key] = svg.decode("utf-8")
         return _DRAWN[key]
 

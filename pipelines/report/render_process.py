@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from pipelines.shared.child_processes import environment_for_child
+
 MEMORY_LIMIT_MB = int(os.environ.get("AFML_RENDER_MEMORY_MB", "4096"))
 # Parts of the paper laid out at a time, each in a process of its own (pipelines/report/pdf_assembly.py).
 PROCESSES = int(os.environ.get("AFML_RENDER_PROCESSES", "0")) or min(2, os.cpu_count() or 1)
@@ -57,7 +59,7 @@ class RenderWorker:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=_environment(),
+            env=environment_for_child(),
         )
 
     def give(self, job_file: Path) -> None:
@@ -188,13 +190,6 @@ def _limit_memory(megabytes: int) -> None:
 
     limit = megabytes * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _environment() -> dict:
-    """The child finds this checkout's package first, whatever the current folder is."""
-    root = str(Path(__file__).resolve().parents[2])
-    path = os.environ.get("PYTHONPATH")
-    return dict(os.environ, PYTHONPATH=root + (os.pathsep + path if path else ""))
 
 
 def _reason(finished: subprocess.CompletedProcess) -> str:

@@ -1,0 +1,15 @@
+"""What a Python process the pipeline starts for a part of its work needs to find the pipeline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def environment_for_child() -> dict:
+    """This process's environment, with this checkout's package first on the child's path, whatever
+    the current folder is."""
+    path = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONPATH=str(CHECKOUT) + (os.pathsep + path if path else ""))
