@@ -4,9 +4,9 @@ WeasyPrint's own stylesheet for HTML gives every element a ``::marker``, ``::foo
 ``::footnote-marker``, ``::note-call``, ``::note-marker`` and ``::note-callback`` (rules such as
 ``::marker { … }`` match any element), and WeasyPrint 70 computes a style for each of them before the
 layout starts: six styles per element, kept until the part is written. Only list items ask for their
-marker's style, and only footnotes and notes for the others. In chapter 2 of the afml-13 paper, 4 662
-elements get 27 972 such styles, and 78 are ever asked for: about 27 MB of the 216 MB its layout
-process peaks at (``benchmarks/README.md``, "Eighth pass").
+marker's style, and only footnotes and notes for the others. In the longest chapter of the 2020
+paper, 4 662 elements get 27 972 such styles, and 78 are ever asked for: about 27 MB of the 216 MB its
+layout process peaks at (``benchmarks/README.md``, "Eighth pass").
 
 While :func:`computed_when_asked` is active, WeasyPrint's :class:`~weasyprint.css.StyleFor` sets such a
 style aside (the declarations that apply to it, shared between the elements that have the same ones)
