@@ -50,7 +50,6 @@ class MirroredComputeLogManager(LocalComputeLogManager):
     output mirrored to the terminal by a thread (see the module's docstring)."""
 
     def __init__(self, dagster_home: str, polling_timeout: float | None = None, inst_data=None):
-        self._dagster_home = dagster_home
         super().__init__(compute_logs_directory(dagster_home), polling_timeout=polling_timeout, inst_data=inst_data)
 
     @classmethod
