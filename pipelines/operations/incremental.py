@@ -24,18 +24,20 @@ from pipelines.operations.stages import EVERYTHING, FED_BY_EVERY_INPUT, ROOT_ASS
 from pipelines.settings import FILES_WRITTEN, REUSED_FROM_TAG, WRITES_BUILD_FOLDER, ProjectPaths
 
 SHOWN_FILES = 3  # changed files named in the one line a build starts with
+MAX_SKIPPED_RUNS = 1000  # a guard against a cycle of tags set by hand (reused_run)
 
 
 @dataclass
 class BuildPlan:
     """What a build runs: everything (``selection`` None) or the assets in ``selection``, reusing the
-    stored values of run ``reused_from``; ``reason`` says which and why, in the user's words."""
+    stored values the other assets have, recorded by run ``reused_from`` (:func:`reused_run`);
+    ``reason`` says which and why, in the user's words."""
 
     reason: str
     selection: set | None = None  # of AssetKey
     reused_from: str | None = None
     changed: list[str] = field(default_factory=list)
-    published_folder: Path | None = None  # the build folder of run ``reused_from``
+    published_folder: Path | None = None  # the published build's folder, where the files taken over are
     taken_over: dict[str, list[str]] = field(default_factory=dict)  # writer not rerun -> its files there
 
     @property
@@ -199,4 +201,22 @@ def plan_build(instance, paths: ProjectPaths, edition: str, current: dict, asset
     if missing:
         return full(f"stored results of the published build are missing ({', '.join(missing[:SHOWN_FILES])})")
     what = "rebuilding the report only" if stages == {"document"} else f"rebuilding from {' and '.join(STAGE_NAMES[s] for s in EVERYTHING if s in stages - {'document'})} on"
-    return BuildPlan(f"{what}: {_named(changed)} changed", selection, run_id, changed, published_folder, taken_over)
+    return BuildPlan(f"{what}: {_named(changed)} changed", selection, reused_run(instance, newest, selection), changed, published_folder, taken_over)
+
+
+def reused_run(instance, published, selection: set) -> str:
+    """The run whose recorded results a partial build of ``selection`` reuses: the published run, or,
+    while that run was itself partial and this build reruns everything it ran (the same narrative
+    edited again and again), the run that one reused. Each build then names a run that recorded
+    something it keeps, and the chain a summary follows back to a full build
+    (:func:`pipelines.operations.summary.recorded_with_reused`) stays as short after the hundredth
+    edit as after the first. The files are still taken from the published build's folder."""
+    run = published
+    for _ in range(MAX_SKIPPED_RUNS):
+        earlier = run.tags.get(REUSED_FROM_TAG)
+        if not (earlier and run.asset_selection and set(run.asset_selection) <= selection):
+            return run.run_id
+        run = instance.get_run_by_id(earlier)
+        if run is None:  # deleted from the instance: name it all the same, as before
+            return earlier
+    return run.run_id

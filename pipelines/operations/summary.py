@@ -128,12 +128,17 @@ def recorded_with_reused(instance, run_id: str) -> tuple[dict, dict]:
     while run_id and run_id not in seen and len(seen) < MAX_REUSE_CHAIN:
         seen.add(run_id)
         run = instance.get_run_by_id(run_id)
-        own_assets, own_checks = _recorded(instance, run_id)
-        materialized = {key: value for key, value in own_assets.items() if key not in claimed} | materialized
-        checks = {key: value for key, value in own_checks.items() if key[0] not in claimed} | checks
-        if run is None or run.asset_selection is None:  # a full build: nothing more to look for
+        selected = None if run is None or run.asset_selection is None else {key.to_user_string() for key in run.asset_selection}
+        # A partial run whose assets later runs all reran (the same narrative edited again and again)
+        # recorded nothing that counts: its event log is not read, so the summary costs the same after
+        # the hundredth partial build as after the first.
+        if not (selected and selected <= claimed):
+            own_assets, own_checks = _recorded(instance, run_id)
+            materialized = {key: value for key, value in own_assets.items() if key not in claimed} | materialized
+            checks = {key: value for key, value in own_checks.items() if key[0] not in claimed} | checks
+        if selected is None:  # a full build: nothing more to look for
             break
-        claimed |= {key.to_user_string() for key in run.asset_selection}
+        claimed |= selected
         run_id = run.tags.get(REUSED_FROM_TAG)
     return materialized, checks
 
