@@ -121,24 +121,20 @@ def _recorded(instance, run_id: str) -> tuple[dict, dict]:
 
 def recorded_with_reused(instance, run_id: str) -> tuple[dict, dict]:
     """What a run recorded, completed, for the assets it did not select (and their checks), by what the
-    run it reused them from recorded (the ``REUSED_FROM_TAG`` of each run, followed back to a full build)."""
+    run it reused them from recorded (the ``REUSED_FROM_TAG`` of each run, followed back to a full build;
+    :func:`pipelines.operations.incremental.reused_run` keeps that chain short)."""
     materialized, checks = {}, {}
     claimed: set[str] = set()  # assets selected by a later run of the chain: theirs, even if they failed
     seen = set()
     while run_id and run_id not in seen and len(seen) < MAX_REUSE_CHAIN:
         seen.add(run_id)
         run = instance.get_run_by_id(run_id)
-        selected = None if run is None or run.asset_selection is None else {key.to_user_string() for key in run.asset_selection}
-        # A partial run whose assets later runs all reran (the same narrative edited again and again)
-        # recorded nothing that counts: its event log is not read, so the summary costs the same after
-        # the hundredth partial build as after the first.
-        if not (selected and selected <= claimed):
-            own_assets, own_checks = _recorded(instance, run_id)
-            materialized = {key: value for key, value in own_assets.items() if key not in claimed} | materialized
-            checks = {key: value for key, value in own_checks.items() if key[0] not in claimed} | checks
-        if selected is None:  # a full build: nothing more to look for
+        own_assets, own_checks = _recorded(instance, run_id)
+        materialized = {key: value for key, value in own_assets.items() if key not in claimed} | materialized
+        checks = {key: value for key, value in own_checks.items() if key[0] not in claimed} | checks
+        if run is None or run.asset_selection is None:  # a full build: nothing more to look for
             break
-        claimed |= selected
+        claimed |= {key.to_user_string() for key in run.asset_selection}
         run_id = run.tags.get(REUSED_FROM_TAG)
     return materialized, checks
 

@@ -2,8 +2,8 @@
 
 Each part of the paper (:mod:`pipelines.report.pdf_assembly`) embeds its own subset of every face it
 uses: fontTools reads the face, keeps the glyphs the part draws and writes a new font, about 0.03 s
-per face and part, 0.4 s of a render. The subset depends only on the face (and its index in a collection), the glyphs, the hinting
-and missing-glyph options WeasyPrint asks for, and the build date fontTools stamps into it
+per face and part, 0.4 s of a render. The subset depends only on the face (and its index in a
+collection), the glyphs, the hinting and missing-glyph options WeasyPrint asks for, and the build date fontTools stamps into it
 (``SOURCE_DATE_EPOCH``); with the identity of the packages that make it, that is the key
 (:mod:`pipelines.shared.content_cache`). A render whose parts draw the same glyphs as the last one
 (a forced build, a rebuild after a narrative change elsewhere) takes the very bytes it would have

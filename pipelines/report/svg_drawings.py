@@ -3,21 +3,20 @@ chart at the same place draws it without WeasyPrint walking the SVG again.
 
 Drawing the 14 charts of the 2020 paper is about 1.3 s of its render, a quarter of its longest
 chapter's (matplotlib writes every letter of a chart as a path, which WeasyPrint parses number by
-number). The
-drawing is a list of PDF operators and the transparency states it names; it depends on the SVG, the
-size it is drawn at, and the state of the page's stream where it starts (transformation matrix,
-colour and transparency in force). Those are the key (:mod:`pipelines.shared.content_cache`, with
-the identity of this module and of the packages that draw), so an entry is either the very drawing
-WeasyPrint would make there or unused.
+number). The drawing is a list of PDF operators and the transparency states it names; it depends on
+the SVG, the size it is drawn at, and the state of the page's stream where it starts (transformation
+matrix, colour and transparency in force). Those are the key (:mod:`pipelines.shared.content_cache`,
+with the identity of this module and of the packages that draw), so an entry is either the very
+drawing WeasyPrint would make there or unused.
 
 Every drawing is made on a scratch stream, recorded, then replayed on the page, whether it was drawn
 now or read back: the two paths write the same bytes by construction
-(``tests/report/test_svg_drawings.py`` compares them with WeasyPrint's own drawing). A drawing that
+(``tests/report/test_render_memos.py`` compares them with WeasyPrint's own drawing). A drawing that
 needs more than operators and transparency states (an image, a font for SVG text, a pattern, a
 gradient, a group for opacity) is not kept: WeasyPrint draws it on the page as usual, and the cache
-remembers so, so that later renders do not record it again. So is an SVG
-whose address does not fix its content: only ``data:`` URLs and the paper's references to them by
-digest (:data:`pipelines.report.paged_parts.INLINED`) are kept.
+remembers so, so that later renders do not record it again. So is an SVG whose address does not
+fix its content: only ``data:`` URLs and the paper's references to them by digest
+(:data:`pipelines.report.paged_parts.INLINED`) are kept.
 
 Loaded only by the process that lays the paper out (it imports WeasyPrint).
 """

@@ -33,16 +33,12 @@ from collections.abc import Generator, Iterator
 from typing import IO
 
 from dagster import Field, Float, StringSource
+from dagster._core.instance.ref import compute_logs_directory  # where Dagster's default manager keeps them
 from dagster._core.storage.compute_log_manager import CapturedLogContext, ComputeIOType
 from dagster._core.storage.local_compute_log_manager import IO_TYPE_EXTENSION, LocalComputeLogManager
 from dagster._utils import touch_file
 
 POLL_SECONDS = 0.05  # how often the mirror looks for new output
-
-
-def compute_logs_directory(dagster_home: str) -> str:
-    """Where Dagster's default compute log manager keeps the logs of an instance home."""
-    return os.path.join(dagster_home, "storage")
 
 
 class MirroredComputeLogManager(LocalComputeLogManager):

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-KEEP = 400  # entries per kind; the afml-13 paper uses 14 charts (and their 14 drawings in the PDF), 6 font subsets (about 35 subsets embedded in the PDF's parts) and 10 survey files per build
+KEEP = 400  # entries per kind; the 2020 paper uses 14 charts (and their 14 drawings in the PDF), 6 font subsets (about 35 subsets embedded in the PDF's parts) and 10 survey files per build
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("content_cache_folder", default=None)
 
