@@ -290,7 +290,7 @@ def loaded_before_fork() -> None:
     from weasyprint.text.ffi import ffi
     from weasyprint.text.fonts import FontConfiguration  # noqa: F401
 
-    from pipelines.report import embedded_subsets, fetcher, pagefill, pseudo_element_styles, svg_drawings  # noqa: F401
+    from pipelines.report import anchored_styles, embedded_subsets, fetcher, pagefill, pseudo_element_styles, svg_drawings  # noqa: F401
 
     svg_drawings.code()
     embedded_subsets.code()
@@ -310,10 +310,12 @@ def write_part(html: str, target: Path | None, base_dir: Path, allowed_roots: li
     Inside a content cache (:func:`pipelines.shared.content_cache.cache_folder`), the charts' drawings
     and the subsets of the embedded faces are kept and reused (:mod:`pipelines.report.svg_drawings`,
     :mod:`pipelines.report.embedded_subsets`). The styles of markers and footnote calls are computed
-    only for the boxes that have them (:mod:`pipelines.report.pseudo_element_styles`)."""
+    only for the boxes that have them (:mod:`pipelines.report.pseudo_element_styles`), and elements
+    that differ only by their ``id`` share theirs (:mod:`pipelines.report.anchored_styles`)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from pipelines.report.anchored_styles import shared_despite_anchors
     from pipelines.report.embedded_subsets import subsets_remembered
     from pipelines.report.fetcher import make_url_fetcher
     from pipelines.report.pagefill import page_fills
@@ -321,7 +323,7 @@ def write_part(html: str, target: Path | None, base_dir: Path, allowed_roots: li
     from pipelines.report.svg_drawings import drawings_remembered
 
     fetcher = make_url_fetcher(allowed_roots, inlined)
-    with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)), computed_when_asked():
+    with capture_weasyprint_warnings() as captured, source_date_epoch(epoch_of(build_date)), computed_when_asked(), shared_despite_anchors():
         document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
         if target is not None:
             with memoized_page_references(), fonttools_subsetting(), drawings_remembered(), subsets_remembered():
