@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
+from pipelines.shared.region import ASEAN_MEMBER_STATES
 from pipelines.survey.i18n import LANGUAGES, Messages
 from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, RESPONDENT_FIELDS, SCOPES, STATUSES
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
+from pipelines.shared.region import ASEAN_MEMBER_STATES
 
 CONSTITUENCIES = {
     "government": "Government",

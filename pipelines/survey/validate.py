@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pipelines.catalog.schemas import ASEAN_MEMBER_STATES
+from pipelines.shared.region import ASEAN_MEMBER_STATES
 from pipelines.editions import Edition
 from pipelines.sourcefiles import BIDI, NOT_UTF8, quoted, shown
 from pipelines.survey.model import CONSTITUENCIES, GENDER, INITIATIVE_FIELDS, NATIONAL, REGIONAL, RESPONDENT_FIELDS, SCOPES, SOURCES, STATUSES, normalise_id, normalise_name
