@@ -12,13 +12,17 @@ While :func:`shared_despite_anchors` is active, those anchor declarations are le
 once WeasyPrint has computed and shared the styles, each element with an id gets a copy of the style
 it shares with its anchor set, and its anchor is collected as WeasyPrint collects one. An anchor is
 not inherited, so the elements inside have the styles they had: the PDF is the same, byte for byte
-(``tests/report/test_anchored_styles.py``). Chapter 2 of the 2020 paper is laid out in 3.5 s instead
-of 4.4 s (``benchmarks/README.md``, "Ninth pass").
+(``tests/report/test_anchored_styles.py``). Chapter 2 of the 2020 paper is laid out in about 3.5 s
+instead of 4.3 s, and its process peaks 20 MB lower (``benchmarks/README.md``, "Ninth pass").
 
 An ``id`` whose declaration is not a plain string (WeasyPrint ignores it, with a warning) and an
 ``a`` with a ``name`` (whose anchor wins) are left to WeasyPrint as they were. An anchor that an author
 rule sets wins over the ``id``, as before; WeasyPrint collects it when it makes the style (so when two
 elements share such a style, it warns once that the anchor is defined twice, not once per element).
+
+This relies on two functions of WeasyPrint 70: ``find_style_attributes`` (called by ``StyleFor``
+alone) and ``StyleFor.__init__``; the tests compare the PDF bytes with and without it, so a WeasyPrint
+that changes them fails the tests rather than changing the paper.
 """
 
 from __future__ import annotations
