@@ -158,6 +158,7 @@ def builds() -> None:
         narrative.write_text(narrative.read_text(encoding="utf-8") + "\nOne sentence added to measure a rebuild.\n", encoding="utf-8")
         after_narrative = timed(command, env)
         rows.append(("rebuild after one narrative file changed", *after_narrative))
+        pairs = alternating_pairs(command, env, narrative)
         # The same in the longest chapter (chapter 2, about 60 of the 109 pages): the PDF is laid out by
         # parts, and this part is more than half of it.
         longest = work / "sources" / "editions" / "afml-13" / "narrative" / "group-D.md"
@@ -184,6 +185,8 @@ def builds() -> None:
         print(f"{'  start-up and exit (imports, instance, run set-up)':<48} {outside / forced[0]:>6.2f} x   ({outside:.1f} s)")
         print(f"{'  the other ' + str(breakdown['steps'] - 1) + ' steps (work and Dagster bookkeeping)':<48} {breakdown['other_steps'] / forced[0]:>6.2f} x   ({breakdown['other_steps']:.1f} s, of which {max(0.0, render_in_build - waited):.1f} s ran while the PDF was laid out)")
         print(f"{'rebuild after one narrative change / forced':<48} {after_narrative[0] / forced[0]:>6.2f} x   (target <= 0.35; chapter 4, 2 pages)")
+        ratios = [edited / whole for whole, edited in pairs]
+        print(f"{'  median of ' + str(len(pairs)) + ' alternating pairs':<48} {median(ratios):>6.2f} x   (each: {', '.join(f'{r:.2f}' for r in ratios)}; {median([e for _, e in pairs]):.1f} s against {median([w for w, _ in pairs]):.1f} s)")
         print(f"{'  the same in the longest chapter / forced':<48} {after_longest[0] / forced[0]:>6.2f} x   (chapter 2, about 60 pages)")
         print(f"{'peak RSS of a forced build (largest process)':<48} {forced[1]:>6.0f} MB  (target <= 400)")
         print(f"{'  the build process / its render process':<48} {build_peak:>6.0f} MB / {render_peak:.0f} MB (both alive during the render: {build_peak + render_peak:.0f} MB together at most)")
@@ -195,6 +198,17 @@ def builds() -> None:
         print(f"{median(refresh):.2f} s, {median(refresh) / forced[0]:.2f} x the forced build of {forced[0]:.1f} s; target <= 3 s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def alternating_pairs(command: list[str], env: dict, narrative: Path, pairs: int = 3) -> list[tuple[float, float]]:
+    """Seconds of a forced build, then of a rebuild after one more sentence in ``narrative``, ``pairs``
+    times in turn: the narrative ratio from one run of each moves by a few hundredths from run to run."""
+    measured = []
+    for edit in "abcdefghij"[:pairs]:
+        whole = timed([*command, "--force"], env)[0]
+        narrative.write_text(narrative.read_text(encoding="utf-8") + f"\nOne more sentence to measure a rebuild, edit {edit}.\n", encoding="utf-8")
+        measured.append((whole, timed(command, env)[0]))
+    return measured
 
 
 def preview_refresh(work: Path, env: dict, edits: int = 3) -> list[float]:
