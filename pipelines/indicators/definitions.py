@@ -36,6 +36,17 @@ class Indicator:
     kind: str  # count | share | text
     compute: Callable[[Group], object]
 
+    def __reduce__(self):
+        """Pickled by name, with its labels (a framework's words): its ``compute`` is the definition's."""
+        return (_defined, (self.name, self.label, self.description))
+
+
+def _defined(name: str, label: str, description: str) -> Indicator:
+    """The indicator defined under ``name``, with these labels (see :meth:`Indicator.__reduce__`)."""
+    from dataclasses import replace
+
+    return replace(BY_NAME[name], label=label, description=description)
+
 
 def _share(numerator: float, denominator: float) -> float | None:
     return None if not denominator else round(100.0 * numerator / denominator, 1)

@@ -200,7 +200,8 @@ def plan_build(instance, paths: ProjectPaths, edition: str, current: dict, asset
     missing = sorted(key.to_user_string() for key in stored_inputs(asset_graph, selection) if not storage_path(instance, key, edition).exists())
     if missing:
         return full(f"stored results of the published build are missing ({', '.join(missing[:SHOWN_FILES])})")
-    what = "rebuilding the report only" if stages == {"document"} else f"rebuilding from {' and '.join(STAGE_NAMES[s] for s in EVERYTHING if s in stages - {'document'})} on"
+    report_only = {"document", "narrative"}
+    what = "rebuilding the report only" if stages <= report_only else f"rebuilding from {' and '.join(STAGE_NAMES[s] for s in EVERYTHING if s in stages - report_only)} on"
     return BuildPlan(f"{what}: {_named(changed)} changed", selection, reused_run(instance, newest, selection), changed, published_folder, taken_over)
 
 

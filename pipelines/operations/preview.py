@@ -189,7 +189,7 @@ class Preview:
         from pipelines.catalog.load import catalog_of_edition
         from pipelines.indicators.assets import coverage_of, indicators_of
         from pipelines.indicators.change import changes_since_previous
-        from pipelines.report.assets import document_of, provenance_of
+        from pipelines.report.assets import document_from, provenance_of, sections_of
         from pipelines.report.render import render_html
         from pipelines.shared.content_cache import cache_folder
         from pipelines.survey.assets import initiatives_of_edition, intake_of_edition
@@ -221,11 +221,12 @@ class Preview:
             self.stale.discard("survey")
         provenance = provenance_of(paths, eid, d["respondents"])
         with cache_folder(paths.cache_dir):  # the charts and font subsets the builds already made
-            document = document_of(
+            sections = sections_of(
                 paths, eid, c["forums"], c["forum_subthemes"], c["clusters"], c["subclusters"], c["recommendations"], c["cluster_memberships"],
                 d["source_tables"], d["printed_vs_computed"], d["survey_intake"], d["respondents"], d["initiatives"],
-                d["cluster_indicators"], d["subcluster_indicators"], d["coverage"], d["indicator_changes"], provenance,
+                d["cluster_indicators"], d["subcluster_indicators"], d["coverage"], d["indicator_changes"],
             )  # fmt: skip
+            document = document_from(paths, sections, provenance)
             return render_html(document, paths.templates, medium="html")
 
     def rebuild(self, stages=EVERYTHING) -> bool:
@@ -243,7 +244,7 @@ class Preview:
                 self.problem, self.version = problem, self.version + 1
                 self._write("error.html", error_page(problem, self.edition_id, self.good_page is not None))
             return False
-        self.stale.discard("document")
+        self.stale -= {"document", "narrative"}
         with self.lock:
             self.good_page, self.problem, self.version = page, None, self.version + 1
             self._write("report.html", with_reload_script(page, self.version))

@@ -2,8 +2,10 @@
 (``make preview`` recomputes from that stage on) and for incremental builds (``make report`` reruns
 the assets of that stage and everything downstream of them).
 
-- ``narrative/``, the edition's own YAML files (``outline.yaml``, ``references.yaml``), ``templates/``
-  → ``document``: the report only
+- a narrative text (``narrative/<name>.md``) → ``narrative``: the report only, from the narratives
+  on (the sections built from the data, ``report_sections``, are reused)
+- the rest of ``narrative/`` (boxes, ``abbreviations.yaml``), the edition's own YAML files
+  (``outline.yaml``, ``references.yaml``), ``templates/`` → ``document``: the report only
 - the survey folder the edition reads → ``survey``: intake, initiatives, indicators, then the report
 - the edition's ``tables/`` → ``tables``: source tables, then the report
 - anything else (catalog, frameworks, ``editions.yaml``, another edition, a file we cannot place)
@@ -17,15 +19,22 @@ from pathlib import Path
 from pipelines.settings import ProjectPaths
 
 # Stages in the order they are computed; a stage brings along every stage listed with it.
-EVERYTHING = ("catalog", "tables", "survey", "document")
-BRINGS = {"catalog": set(EVERYTHING), "tables": {"tables", "document"}, "survey": {"survey", "document"}, "document": {"document"}}
+EVERYTHING = ("catalog", "tables", "survey", "document", "narrative")
+BRINGS = {
+    "catalog": set(EVERYTHING),
+    "tables": {"tables", "document", "narrative"},
+    "survey": {"survey", "document", "narrative"},
+    "document": {"document", "narrative"},
+    "narrative": {"narrative"},
+}
 
 # The first assets of a build a stage's files feed (each reads that stage's folder); a build reruns
 # them and everything downstream. ``catalog`` has none: it means the whole build.
 ROOT_ASSETS = {
     "tables": ("source_tables", "printed_vs_computed"),
     "survey": ("survey_intake",),
-    "document": ("report_document",),
+    "document": ("report_sections",),
+    "narrative": ("report_document",),  # the only asset that reads the narrative texts (assemble._render_slot)
 }
 
 # Assets fed by every input file, whatever changed: the build's provenance (manifest.json lists the
@@ -33,7 +42,7 @@ ROOT_ASSETS = {
 FED_BY_EVERY_INPUT = ("build_provenance",)
 
 # A stage in the user's words ("rebuilding from the survey on").
-STAGE_NAMES = {"tables": "the source tables", "survey": "the survey", "document": "the report"}
+STAGE_NAMES = {"tables": "the source tables", "survey": "the survey", "document": "the report", "narrative": "the narrative"}
 
 
 def stage_of(path: Path, paths: ProjectPaths, edition_id: str) -> str:
@@ -47,6 +56,8 @@ def stage_of(path: Path, paths: ProjectPaths, edition_id: str) -> str:
         return "catalog"
     if path.is_relative_to(survey_dir):
         return "survey"
+    if path.parent == edition_dir / "narrative" and path.suffix == ".md":
+        return "narrative"
     if path.is_relative_to(edition_dir / "narrative") or path.parent == edition_dir and path.suffix in (".yaml", ".yml"):
         return "document"
     if path.is_relative_to(edition_dir / "tables"):

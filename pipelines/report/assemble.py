@@ -32,6 +32,18 @@ class NarrativeSlot:
 
 
 @dataclass
+class LateBlock:
+    """A computed block (of :data:`pipelines.report.blocks.BLOCKS`) built when the narratives are
+    written in (:func:`written_in`), not with the sections: one that prints what every build makes
+    anew, the colophon with the build's provenance, so that the sections a narrative change reuses
+    stay right. It may hold narratives, and no numbered table, figure or box (those are numbered with
+    the sections)."""
+
+    name: str
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
 class AssemblyContext:
     """Everything a part builder may use."""
 
@@ -50,11 +62,12 @@ class AssemblyContext:
 
 
 def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict, problems: list) -> None:
-    """Render every narrative; the problems of all of them (added to ``problems``) are raised together."""
+    """Build the late blocks and render every narrative; the problems of all of them (added to
+    ``problems``) are raised together."""
     for top in sections:
         for section in top.walk():
             rendered = []
-            for block in section.blocks:
+            for block in _late_blocks_built(section.blocks, ctx):
                 try:
                     if isinstance(block, Box) and isinstance(block.body, NarrativeSlot):
                         block.body = _render_slot(block.body, ctx, refs)
@@ -70,6 +83,23 @@ def _resolve_slots(sections: list[Section], ctx: AssemblyContext, refs: dict, pr
             section.blocks = rendered
     if problems:
         raise NarrativeError(problems)
+
+
+def _late_blocks_built(blocks: list, ctx: AssemblyContext) -> list:
+    """``blocks`` with each :class:`LateBlock` replaced by the blocks it builds now."""
+    from pipelines.report.blocks import BLOCKS
+    from pipelines.report.document import Figure, Table
+
+    built = []
+    for block in blocks:
+        if not isinstance(block, LateBlock):
+            built.append(block)
+            continue
+        made = BLOCKS[block.name](ctx, block.options)
+        if any(isinstance(b, (Figure, Box)) or isinstance(b, Table) and b.numbered for b in made):
+            raise ValueError(f"the {block.name!r} block is built late and may hold no numbered table, figure or box")
+        built += made
+    return built
 
 
 def _render_slot(slot: NarrativeSlot, ctx: AssemblyContext, refs: dict):
@@ -139,20 +169,40 @@ def short_title(ctx: AssemblyContext) -> str:
     return f"Progress in implementing the {span}{ctx.framework.short_name} {ctx.words.commitments}"
 
 
-def assemble(ctx: AssemblyContext, outline, build_date: dt.datetime, finishers=()) -> Document:
-    """Build the document from the outline; ``finishers`` then run over the numbered body (e.g. to
-    gather the sources cited)."""
+@dataclass
+class PaperSections:
+    """The paper before its narratives are written in: the sections built from the data and the
+    outline, tables, figures and boxes placed and numbered, charts drawn; each narrative still a
+    :class:`NarrativeSlot`. What a narrative change does not change (the ``report_sections`` asset)."""
+
+    ctx: AssemblyContext
+    front: list[Section]
+    body: list[Section]
+    numbering: Numbering
+    build_date: dt.datetime
+
+
+def sections_built(ctx: AssemblyContext, outline, build_date: dt.datetime) -> PaperSections:
+    """Build the front matter and body from the outline and number their tables, figures and boxes."""
     front, body = build_sections(ctx, outline)
     first = next((s for s in body if "front" not in s.css_class.split()), None)
     if first is not None:  # the body's page numbers start at 1 here; the front matter's are roman
         first.css_class = f"{first.css_class} body-start".strip()
-    problems: list = list(getattr(ctx.slots, "problems", []))  # placements that name no slot
     numbering = Numbering()
     numbering.assign(body)
-    _resolve_slots(front + body, ctx, numbering.by_key, problems)
+    return PaperSections(ctx, front, body, numbering, build_date)
+
+
+def written_in(sections: PaperSections, finishers=()) -> Document:
+    """The document: ``sections`` with every narrative rendered (they may refer to any table, figure
+    or box by its number); ``finishers`` then run over the numbered body (e.g. to gather the sources
+    cited). ``sections`` is changed in place."""
+    ctx = sections.ctx
+    problems: list = list(getattr(ctx.slots, "problems", []))  # placements that name no slot
+    _resolve_slots(sections.front + sections.body, ctx, sections.numbering.by_key, problems)
     for finish in finishers:
-        finish(body)
-    edition = ctx.edition
+        finish(sections.body)
+    edition, numbering = ctx.edition, sections.numbering
     return Document(
         edition_id=edition.id,
         title=edition.title,
@@ -160,8 +210,14 @@ def assemble(ctx: AssemblyContext, outline, build_date: dt.datetime, finishers=(
         short_title=short_title(ctx),
         publisher=edition.publisher,
         language=edition.language,
-        build_date=build_date,
-        front_matter=front,
-        sections=body,
+        build_date=sections.build_date,
+        front_matter=sections.front,
+        sections=sections.body,
         float_lists=[("List of tables", numbering.tables), ("List of figures", numbering.figures), ("List of boxes", numbering.boxes)],
     )
+
+
+def assemble(ctx: AssemblyContext, outline, build_date: dt.datetime, finishers=()) -> Document:
+    """Build the document from the outline; ``finishers`` then run over the numbered body (e.g. to
+    gather the sources cited)."""
+    return written_in(sections_built(ctx, outline, build_date), finishers)

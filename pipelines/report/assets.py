@@ -10,7 +10,7 @@ import dagster as dg
 import pandas as pd
 
 from pipelines.partitions import edition_partitions
-from pipelines.report.assemble import AssemblyContext, assemble
+from pipelines.report.assemble import AssemblyContext, PaperSections, sections_built, written_in
 from pipelines.report.chart_drawing import drawn_apart
 from pipelines.report.facts import catalog_facts, edition_facts, evidence_facts, framework_facts, table_facts
 from pipelines.report.model import Catalog, Document, ReportData
@@ -63,7 +63,7 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def document_of(
+def sections_of(
     paths: ProjectPaths,
     edition_id: str,
     forums: pd.DataFrame,
@@ -81,10 +81,10 @@ def document_of(
     subcluster_indicators: pd.DataFrame,
     coverage: dict,
     indicator_changes: dict,
-    build_provenance: dict,
-) -> Document:
-    """The whole paper as a document tree for an edition, from the outputs of the stages before it:
-    parts in reading order, tables, figures and boxes numbered, narratives rendered with their live figures."""
+) -> PaperSections:
+    """The paper of an edition before its narratives are written in, from the outputs of the stages
+    before it: parts in reading order, tables, figures and boxes placed and numbered, charts drawn.
+    What :func:`document_from` makes the whole paper of."""
     from pipelines.indicators.definitions import labelled
     from pipelines.report.blocks import BLOCKS
     from pipelines.report.outline import DEFAULT_OUTLINE, OUTLINE_FILE, load_outline
@@ -119,29 +119,53 @@ def document_of(
             "tables": table_facts(source_tables),
             "evidence": evidence_facts(edition, initiatives, len(survey_intake.initiatives)),
         },
-        data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, build_provenance, labelled(framework.vocabulary)),
+        data=ReportData(respondents, initiatives, cluster_indicators, subcluster_indicators, coverage, indicator_changes, source_tables, printed_vs_computed, {}, labelled(framework.vocabulary)),  # the provenance: see document_from
         slots=slots,
     )
-    references = load_references(edition_dir / REFERENCES_FILE, f"sources/editions/{edition.id}/{REFERENCES_FILE}")
-    return assemble(ctx, outline, build_date_for(edition, respondents), finishers=[functools.partial(fill_references, references=references)])
+    return sections_built(ctx, outline, build_date_for(edition, respondents))
 
 
-# What the document is made from: the outputs of the stages before it, one input per parameter of
-# document_of after the folders and the edition (written once, there).
-DOCUMENT_INPUTS = tuple(inspect.signature(document_of).parameters)[2:]
+def document_from(paths: ProjectPaths, sections: PaperSections, build_provenance: dict) -> Document:
+    """The whole paper: ``sections`` (changed in place) with every narrative rendered with its live
+    figures, the colophon printing this build's provenance, and the sources cited. The narratives are
+    read from the edition's folder as it is now (``sections`` may be a stored value)."""
+    ctx = sections.ctx
+    edition_dir = paths.edition_sources(ctx.edition.id)
+    ctx.narrative_dir, ctx.templates_dir = edition_dir / "narrative", paths.templates
+    ctx.data.provenance = build_provenance
+    references = load_references(edition_dir / REFERENCES_FILE, f"sources/editions/{ctx.edition.id}/{REFERENCES_FILE}")
+    return written_in(sections, finishers=[functools.partial(fill_references, references=references)])
 
 
-@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"}, ins={name: dg.AssetIn(name) for name in DOCUMENT_INPUTS})
-def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, **inputs) -> dg.Output[Document]:
-    """The whole paper as a document tree: parts in reading order, tables, figures and boxes numbered,
-    narratives rendered with their live figures."""
+# What the sections are built from: the outputs of the stages before them, one input per parameter of
+# sections_of after the folders and the edition (written once, there).
+SECTIONS_INPUTS = tuple(inspect.signature(sections_of).parameters)[2:]
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"}, ins={name: dg.AssetIn(name) for name in SECTIONS_INPUTS})
+def report_sections(context: dg.AssetExecutionContext, paths: ProjectPaths, **inputs) -> dg.Output[PaperSections]:
+    """The paper before its narratives are written in: parts in reading order, tables, figures and
+    boxes placed and numbered, charts drawn. A change of a narrative text does not rerun it (see
+    report_document)."""
     volume = plan_volume(inputs["initiatives"], inputs["respondents"])
     for message in volume.messages():  # said before anything is laid out (see report_within_volume_limits)
         context.log.warning(message)
     # Charts whose data did not change are not drawn again; the others are drawn by a process of
     # their own, which takes matplotlib's memory with it when it ends (report/chart_drawing.py).
     with cache_folder(paths.cache_dir), drawn_apart():
-        document = document_of(paths, context.partition_key, **inputs)
+        sections = sections_of(paths, context.partition_key, **inputs)
+    numbering = sections.numbering
+    return dg.Output(
+        sections,
+        metadata={"tables": len(numbering.tables), "figures": len(numbering.figures), "boxes": len(numbering.boxes), "volume_limits_reached": len(volume.messages())},
+    )
+
+
+@dg.asset(group_name=GROUP, partitions_def=edition_partitions, kinds={"python"})
+def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, report_sections: PaperSections, build_provenance: dict) -> dg.Output[Document]:
+    """The whole paper as a document tree: report_sections with every narrative rendered with its
+    live figures, this build's provenance in the colophon and the sources cited."""
+    document = document_from(paths, report_sections, build_provenance)
     sections = sum(1 for top in document.sections for _ in top.walk())
     return dg.Output(
         document,
@@ -150,7 +174,6 @@ def report_document(context: dg.AssetExecutionContext, paths: ProjectPaths, **in
             "tables": len(document.float_lists[0][1]),
             "figures": len(document.float_lists[1][1]),
             "boxes": len(document.float_lists[2][1]),
-            "volume_limits_reached": len(volume.messages()),
         },
     )
 
@@ -276,4 +299,4 @@ def report_within_volume_limits(respondents: pd.DataFrame, initiatives: pd.DataF
 
 
 REPORT_CHECKS = [report_text_has_glyphs, report_within_volume_limits]
-REPORT_ASSETS = [build_provenance, report_document, report_html, report_paged_html, report_pdf]
+REPORT_ASSETS = [build_provenance, report_sections, report_document, report_html, report_paged_html, report_pdf]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from pipelines.report.assemble import AssemblyContext, NarrativeSlot
+from pipelines.report.assemble import AssemblyContext, LateBlock, NarrativeSlot
 from pipelines.report.parts import evidence
 from pipelines.report.parts.catalog_views import themes_table
 
@@ -116,8 +116,15 @@ BLOCKS: dict[str, Callable[[AssemblyContext, dict], list]] = {
 }
 
 
+# Blocks built when the narratives are written in, not with the sections (see assemble.LateBlock): the
+# colophon prints the build's provenance, which every build, partial or not, makes anew.
+BUILT_LATE = frozenset({"colophon"})
+
+
 def build_block(spec, ctx: AssemblyContext) -> list:
     """The blocks of one outline entry (a narrative, or a computed block by name)."""
     if spec.name == "narrative":
         return [NarrativeSlot(spec.narrative, spec.default)]
+    if spec.name in BUILT_LATE:
+        return [LateBlock(spec.name, spec.options)]
     return BLOCKS[spec.name](ctx, spec.options)

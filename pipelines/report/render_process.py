@@ -46,6 +46,9 @@ class RenderFailed(RuntimeError):
     """The render process ended without a PDF."""
 
 
+_AHEAD: list[RenderWorker] = []  # the worker started ahead of this process's run, not taken yet
+
+
 class RenderWorker:
     """A render process started ahead of its job: under the memory limit, it imports WeasyPrint, then
     reads the path of one job file from its standard input and lays the document out; then it reads
@@ -61,6 +64,19 @@ class RenderWorker:
             text=True,
             env=environment_for_child(),
         )
+
+    @classmethod
+    def start_ahead(cls) -> None:
+        """Start a worker now for the run this process is about to start, which :meth:`taken` then
+        gives its renderer: it loads WeasyPrint meanwhile. A worker never taken exits with this
+        process (its input closes)."""
+        if not _AHEAD:
+            _AHEAD.append(cls())
+
+    @classmethod
+    def taken(cls) -> RenderWorker:
+        """The worker :meth:`start_ahead` started, if it is still there, else a new one."""
+        return _AHEAD.pop() if _AHEAD else cls()
 
     def give(self, job_file: Path) -> None:
         """Hand the worker its job; it starts laying out at once, and this returns at once."""

@@ -1,7 +1,9 @@
-"""The ``renderer`` resource: the PDF render process of a run, started when the run starts.
+"""The ``renderer`` resource: the PDF render process of a run, ready when the run starts.
 
-Dagster sets a run's resources up before its first step, so the process loads WeasyPrint on the
-machine's other core while the catalog, the survey and the paper are computed. As soon as the paged
+The command line starts it before it loads Dagster (``RenderWorker.start_ahead``), and a run started
+otherwise (the UI, a sensor) when its resources are set up, before its first step; either way the
+process loads WeasyPrint on the machine's other core while the catalog, the survey and the paper are
+computed. As soon as the paged
 HTML exists, the ``report_paged_html`` step hands it over (:meth:`PdfRenderer.start`) and the PDF is
 laid out while the build's remaining steps (the exports, the HTML edition, the validation reports,
 the checks) run; the ``report_pdf`` step, scheduled after them, hands over the files to attach (the
@@ -38,7 +40,7 @@ class PdfRenderer(dg.ConfigurableResource):
     _pending: tuple[str, PendingRender] | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._worker = RenderWorker()
+        self._worker = RenderWorker.taken()  # the one the command line started ahead, if any
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._pending is not None:  # started, never collected: the run failed in between

@@ -123,6 +123,26 @@ def test_a_narrative_change_reruns_the_report_and_publishes_the_bytes_of_a_force
     assert [c.check for c in summary.failed_warnings] == ["printed_values_agree"]
 
 
+def test_a_narrative_text_reruns_the_report_from_the_narratives_on_and_a_box_from_the_sections_on(project, narrative_rebuild):
+    # A narrative text is read only when the narratives are written in (report_document): the
+    # sections built from the data and the outline (report_sections) are reused. A box, placed with
+    # the sections, reruns them too. (test_a_narrative_change_reruns_the_report_... checks that the
+    # partial build publishes the bytes of a forced build.)
+    narrative = project.paths.sources / "editions" / EDITION / "narrative" / "successes-challenges.md"
+    box = sorted((project.paths.sources / "editions" / EDITION / "narrative" / "boxes").glob("*.md"))[0]
+    for changed in (narrative, box):
+        text = changed.read_text(encoding="utf-8")
+        append(changed, "\nA sentence for this test.\n")
+        try:
+            plan = project.plan()
+        finally:
+            changed.write_text(text, encoding="utf-8")
+        selected = {key.to_user_string() for key in plan.selection}
+        assert plan.partial and plan.reason.startswith("rebuilding the report only")
+        assert {"report_document", "report_pdf", "published_report"} <= selected
+        assert ("report_sections" in selected) == (changed == box), (changed.name, sorted(selected))
+
+
 def test_the_writers_of_a_full_build_account_for_every_file_of_its_folder_once(project):
     """What a partial build takes over from the published build is exactly what each writer recorded."""
     from pipelines.operations.incremental import files_written

@@ -116,8 +116,9 @@ def test_the_preview_writes_only_into_its_scratch_folder(preview):
 def test_each_folder_feeds_its_stage(tmp_path):
     paths = ProjectPaths(sources_dir=str(SOURCES), templates_dir=str(tmp_path / "templates"))
     edition = SOURCES / "editions" / EDITION
-    assert stage_of(edition / "narrative" / "intro.md", paths, EDITION) == "document"
+    assert stage_of(edition / "narrative" / "intro.md", paths, EDITION) == "narrative"
     assert stage_of(edition / "narrative" / "boxes" / "box.md", paths, EDITION) == "document"
+    assert stage_of(edition / "narrative" / "abbreviations.yaml", paths, EDITION) == "document"
     assert stage_of(edition / "outline.yaml", paths, EDITION) == "document"
     assert stage_of(tmp_path / "templates" / "report" / "screen.css", paths, EDITION) == "document"
     assert stage_of(edition / "survey" / "literature-review.csv", paths, EDITION) == "survey"

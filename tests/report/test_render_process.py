@@ -81,3 +81,43 @@ def test_a_run_that_fails_before_its_pdf_leaves_no_render_process_behind():
     result = dg.materialize([paper_that_fails], resources={"renderer": PdfRenderer()}, raise_on_error=False)
     assert not result.success and seen
     assert _gone(seen[0])
+
+
+def test_the_worker_the_command_line_starts_ahead_is_the_one_the_run_takes(tmp_path):
+    from pipelines.report.render_process import RenderWorker, start_render
+
+    RenderWorker.start_ahead()
+    ahead = render_process._AHEAD[0]
+    RenderWorker.start_ahead()  # one at most
+    assert render_process._AHEAD == [ahead]
+    taken = RenderWorker.taken()
+    assert taken is ahead and render_process._AHEAD == []
+    # it renders as a worker started with the run does
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    common = dict(base_dir=tmp_path, allowed_roots=[tmp_path], build_date=BUILD_DATE)
+    start_render(HTML, tmp_path / "ahead.pdf", worker=taken, **common).result([tmp_path / "table.csv"])
+    write_pdf(HTML, tmp_path / "here.pdf", attachments=[tmp_path / "table.csv"], **common)
+    assert (tmp_path / "ahead.pdf").read_bytes() == (tmp_path / "here.pdf").read_bytes()
+    fresh = RenderWorker.taken()  # nothing started ahead any more: a new one
+    assert fresh is not ahead
+    fresh.close()
+
+
+def test_a_worker_started_ahead_and_never_taken_ends_with_its_process():
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    script = "from pipelines.report.render_process import RenderWorker, _AHEAD; RenderWorker.start_ahead(); print(_AHEAD[0].pid)"
+    pid = int(subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    deadline = time.monotonic() + 60
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie (ended, not yet reaped by init) counts as ended
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        time.sleep(0.1)
+    alive = os.path.exists(f"/proc/{pid}") and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+    assert not alive
