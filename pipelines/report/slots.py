@@ -4,7 +4,7 @@ Each table or figure YAML and each box says where it goes with ``placement:``. T
 the slots the edition's outline declares (``slot:`` on a section) and one slot per group and
 sub-group of the framework (``group/<id>``, ``subgroup/<id>``). A placement that names no slot fails
 the build with its file, line, the nearest slot and the valid slots; the problems of every placement
-are reported together with those of the narratives (see :func:`pipelines.report.assemble.assemble`).
+are reported together with those of the narratives (see :func:`pipelines.report.assemble.written_in`).
 """
 
 from __future__ import annotations
