@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.operations.publishing import COMPLETE_MARKER, LATEST
-from pipelines.operations.stages import EVERYTHING, FED_BY_EVERY_INPUT, ROOT_ASSETS, STAGE_NAMES, stage_of
+from pipelines.operations.stages import EVERYTHING, FED_BY_EVERY_INPUT, REPORT_STAGES, ROOT_ASSETS, STAGE_NAMES, stage_of
 from pipelines.settings import FILES_WRITTEN, REUSED_FROM_TAG, WRITES_BUILD_FOLDER, ProjectPaths
 
 SHOWN_FILES = 3  # changed files named in the one line a build starts with
@@ -200,8 +200,7 @@ def plan_build(instance, paths: ProjectPaths, edition: str, current: dict, asset
     missing = sorted(key.to_user_string() for key in stored_inputs(asset_graph, selection) if not storage_path(instance, key, edition).exists())
     if missing:
         return full(f"stored results of the published build are missing ({', '.join(missing[:SHOWN_FILES])})")
-    report_only = {"document", "narrative"}
-    what = "rebuilding the report only" if stages <= report_only else f"rebuilding from {' and '.join(STAGE_NAMES[s] for s in EVERYTHING if s in stages - report_only)} on"
+    what = "rebuilding the report only" if stages <= REPORT_STAGES else f"rebuilding from {' and '.join(STAGE_NAMES[s] for s in EVERYTHING if s in stages - REPORT_STAGES)} on"
     return BuildPlan(f"{what}: {_named(changed)} changed", selection, reused_run(instance, newest, selection), changed, published_folder, taken_over)
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from pipelines.operations.stages import BRINGS, EVERYTHING, stage_of
+from pipelines.operations.stages import BRINGS, EVERYTHING, REPORT_STAGES, stage_of
 from pipelines.settings import ProjectPaths
 
 PREVIEW_FOLDER = "preview"
@@ -244,7 +244,7 @@ class Preview:
                 self.problem, self.version = problem, self.version + 1
                 self._write("error.html", error_page(problem, self.edition_id, self.good_page is not None))
             return False
-        self.stale -= {"document", "narrative"}
+        self.stale -= REPORT_STAGES
         with self.lock:
             self.good_page, self.problem, self.version = page, None, self.version + 1
             self._write("report.html", with_reload_script(page, self.version))

@@ -41,8 +41,11 @@ ROOT_ASSETS = {
 # SHA-256 of every input), so every partial build reruns them.
 FED_BY_EVERY_INPUT = ("build_provenance",)
 
+# The stages that feed the report alone ("rebuilding the report only").
+REPORT_STAGES = frozenset({"document", "narrative"})
+
 # A stage in the user's words ("rebuilding from the survey on").
-STAGE_NAMES = {"tables": "the source tables", "survey": "the survey", "document": "the report", "narrative": "the narrative"}
+STAGE_NAMES = {"tables": "the source tables", "survey": "the survey", "document": "the report"}
 
 
 def stage_of(path: Path, paths: ProjectPaths, edition_id: str) -> str:
