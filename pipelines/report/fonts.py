@@ -172,6 +172,14 @@ def _subset_now(face: Face, characters: frozenset[str]) -> bytes:
     fontTools keeps the font's own ``head.modified`` here (``recalc_timestamp`` is off); it runs
     with ``SOURCE_DATE_EPOCH`` set all the same (see :func:`pipelines.report.render.source_date_epoch`).
     """
+    from pipelines.shared.garbage_collection import garbage_of_block_freed
+
+    with garbage_of_block_freed():  # a font's tables refer back to it: freed here, not held through the build
+        return _subset_made(face, characters)
+
+
+def _subset_made(face: Face, characters: frozenset[str]) -> bytes:
+    """The work of :func:`_subset_now`."""
     import io
 
     from fontTools import subset

@@ -11,7 +11,10 @@ drawing WeasyPrint would make there or unused.
 
 Every drawing is made on a scratch stream, recorded, then replayed on the page, whether it was drawn
 now or read back: the two paths write the same bytes by construction
-(``tests/report/test_render_memos.py`` compares them with WeasyPrint's own drawing). A drawing that
+(``tests/report/test_render_memos.py`` compares them with WeasyPrint's own drawing). It is made with a
+copy of the image's SVG, freed with all the drawing built (:func:`_fresh_svg`): the layout processes
+run with the collector off, and the drawn SVGs of the 14 charts kept chapter 2's process about 20 MB
+larger than a replay does (``benchmarks/README.md``, "Tenth pass"). A drawing that
 needs more than operators and transparency states (an image, a font for SVG text, a pattern, a
 gradient, a group for opacity) is not kept: WeasyPrint draws it on the page as usual, and the cache
 remembers so, so that later renders do not record it again. So is an SVG whose address does not
@@ -30,9 +33,11 @@ import json
 import pydyf
 from weasyprint.images import SVGImage
 from weasyprint.matrix import Matrix
+from weasyprint.svg import SVG
 
 from pipelines.report.paged_parts import INLINED
 from pipelines.shared.content_cache import cache_in_use, cached, code_identity
+from pipelines.shared.garbage_collection import garbage_of_block_freed
 from pipelines.shared.patching import replaced
 
 KIND = "svg-drawings"
@@ -99,7 +104,8 @@ def _record(image, stream, width: float, height: float) -> bytes:
         setattr(scratch, name, getattr(stream, name))
     scratch._ctm_stack = list(stream._ctm_stack)
     try:
-        image._svg.draw(scratch, width, height, image._base_url, image._context)
+        with garbage_of_block_freed():
+            _fresh_svg(image).draw(scratch, width, height, image._base_url, image._context)
     except Exception:  # noqa: BLE001 -- WeasyPrint's own drawing reports it
         return NOT_KEPT
     states = resources.get("ExtGState", {})
@@ -115,6 +121,14 @@ def _record(image, stream, width: float, height: float) -> bytes:
     # pydyf writes a stream's items joined by newlines: the items joined the same way here are one
     # item that writes the same bytes, read back without parsing.
     return json.dumps(header).encode() + b"\n" + b"\n".join(pydyf._to_bytes(item) for item in scratch.stream)
+
+
+def _fresh_svg(image) -> SVG:
+    """The image's SVG as WeasyPrint made it from the parsed file, before any drawing: drawing builds
+    a node for every element and keeps them, with the stream drawn on, in the SVG drawn (about 1.2 MB
+    a chart, for as long as the paper is laid out), so a copy is drawn and dies with the recording."""
+    svg = image._svg
+    return SVG(svg.tree._etree_node, svg.url, svg.font_config, svg.url_fetcher)
 
 
 def _replay(recording: bytes, stream) -> None:

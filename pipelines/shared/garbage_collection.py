@@ -7,6 +7,9 @@ default thresholds (700, 10, 10) the collector rescans that heap again and again
 the PDF render measured in ``benchmarks/README.md``. Nothing is freed by those scans that a single
 collection at the end would not free, so the block runs with a larger young generation and rare full
 collections, and collects once when it ends. The output is the same; only the time differs.
+
+The other side of rare collections is garbage that waits: work known to leave a heap of cycles frees
+it where it ends (:func:`garbage_of_block_freed`, or a :func:`batch_collection` block of its own).
 """
 
 from __future__ import annotations
@@ -46,6 +49,28 @@ def modules_loaded_once():
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def garbage_of_block_freed():
+    """Free the cyclic garbage the block leaves, scanning only the objects made inside it: everything
+    older is frozen (``gc.freeze``) while it runs and unfrozen after, so the collection costs what the
+    block made, not the heap around it (a few milliseconds beside a laid-out chapter's 0.18 s). For work
+    that leaves a known heap of cycles in a process that otherwise never collects it (the PDF's layout
+    processes run with the collector off). Where something froze objects before (the command line's
+    modules), the block ends with an ordinary full collection instead, leaving that freeze as it was."""
+    if gc.get_freeze_count():
+        try:
+            yield
+        finally:
+            gc.collect()
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.collect()
+        gc.unfreeze()
 
 
 def return_freed_memory() -> bool:

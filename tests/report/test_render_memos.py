@@ -76,6 +76,32 @@ def test_kept_drawings_and_subsets_give_weasyprints_own_bytes_and_skip_its_work(
     assert len(drawn) == 1  # the heat map only
 
 
+def test_recording_a_drawing_leaves_nothing_of_it_in_a_process_that_never_collects(tmp_path, charts, monkeypatch):
+    """The layout processes run with the collector off. A chart drawn to be recorded is drawn on a copy
+    of its SVG, freed with what the drawing built (a node per element, the stream: about 1.2 MB a
+    chart), while the SVG WeasyPrint laid out stays undrawn; the drawing is WeasyPrint's own all the same."""
+    import gc
+    import weakref
+
+    from weasyprint.svg import SVG
+
+    html = _page(charts[1:3])
+    own = _render(tmp_path, "own.pdf", html)
+    drawn = []
+    original_draw = SVG.draw
+    monkeypatch.setattr(SVG, "draw", lambda svg, *args: drawn.append((weakref.ref(svg), svg.tree._children)) or original_draw(svg, *args))
+    gc.disable()
+    try:
+        recorded = _render(tmp_path, "recorded.pdf", html, tmp_path / "cache")
+        alive = [ref for ref, _ in drawn if ref() is not None]
+    finally:
+        gc.enable()
+    assert recorded == own
+    assert len(drawn) == 2
+    assert all(children is None for _, children in drawn)  # each drawn before any drawing had built its nodes
+    assert alive == []
+
+
 def test_a_drawing_that_needs_a_group_is_drawn_by_weasyprint_and_not_kept(tmp_path):
     """Opacity below 1 makes WeasyPrint draw into a transparency group, a numbered page resource."""
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="100" height="50" fill="#1f4e79" opacity="0.5"/><path d="M 0 0 L 100 50" stroke="black"/></svg>'

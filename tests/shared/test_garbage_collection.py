@@ -104,3 +104,42 @@ def test_a_build_that_reads_no_catalog_table_does_not_load_pandera():
     script = "import sys, pipelines.cli, pipelines.definitions; print('pandera' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_garbage_of_block_freed_collects_the_blocks_cycles_and_leaves_older_objects_to_the_collector():
+    # In a fresh interpreter, with the collector off as in the PDF's layout processes.
+    script = textwrap.dedent(
+        """
+        import gc, json, weakref
+        from pipelines.shared.garbage_collection import garbage_of_block_freed
+
+        class Node:
+            pass
+
+        def cycle():
+            node = Node()
+            node.itself = node
+            return weakref.ref(node)
+
+        gc.disable()
+        older = cycle()
+        with garbage_of_block_freed():
+            newer = cycle()
+        seen = {"newer_freed": newer() is None, "older_left": older() is not None, "frozen": gc.get_freeze_count()}
+        gc.collect()
+        seen["older_freed_later"] = older() is None  # unfrozen: an ordinary collection still frees it
+
+        # Something froze objects before (the command line's modules): that freeze stays as it was.
+        frozen_before = cycle()
+        gc.freeze()
+        count = gc.get_freeze_count()
+        with garbage_of_block_freed():
+            inside = cycle()
+        seen |= {"inside_freed": inside() is None, "freeze_kept": gc.get_freeze_count() == count, "frozen_left": frozen_before() is not None}
+        print(json.dumps(seen))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    import json
+
+    assert json.loads(out) == {"newer_freed": True, "older_left": True, "frozen": 0, "older_freed_later": True, "inside_freed": True, "freeze_kept": True, "frozen_left": True}
