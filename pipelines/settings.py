@@ -16,8 +16,8 @@ import dagster as dg
 
 from pipelines.editions import Edition, load_editions
 from pipelines.frameworks import Framework, load_framework
+from pipelines.shared.checkout import ROOT as PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUILDS = "builds"
 TAG_PREFIX = "afml/"  # of the tags the pipeline sets on runs and assets (the summary's figures, the edition, reuse)
 WRITES_BUILD_FOLDER = {f"{TAG_PREFIX}writes": "build-folder"}

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from pipelines.shared.checkout import ROOT
 from pipelines.shared.content_cache import package_digest
 from pipelines.sourcefiles import sha256_file
 
@@ -84,4 +85,4 @@ def collect(sources: Path, templates: Path, edition_id: str, build_date: str) ->
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = "not installed"
-    return Provenance(edition_id, build_date, code_commit(Path(__file__).resolve().parents[2]), package_digest(), packages, inputs)
+    return Provenance(edition_id, build_date, code_commit(ROOT), package_digest(), packages, inputs)

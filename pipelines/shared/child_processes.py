@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-CHECKOUT = Path(__file__).resolve().parents[2]
+from pipelines.shared.checkout import ROOT
 
 
 def environment_for_child() -> dict:
     """This process's environment, with this checkout's package first on the child's path, whatever
     the current folder is."""
     path = os.environ.get("PYTHONPATH")
-    return dict(os.environ, PYTHONPATH=str(CHECKOUT) + (os.pathsep + path if path else ""))
+    return dict(os.environ, PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))

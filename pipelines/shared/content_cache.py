@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from pipelines.shared.checkout import ROOT
+
 KEEP = 400  # entries per kind; the 2020 paper uses 14 charts (and their 14 drawings in the PDF), 6 font subsets (about 35 subsets embedded in the PDF's parts) and 10 survey files per build
 
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("content_cache_folder", default=None)
@@ -59,7 +61,7 @@ def package_digest(package_dir: Path | None = None) -> str:
     """SHA-256 of every file of the ``pipelines`` package: its code and the data it ships (the
     survey's locale catalogs), ``__pycache__`` aside. A build's provenance records it (a change to any
     of them makes the published build out of date), and :func:`pipeline_identity` keys on it."""
-    package_dir = package_dir or Path(__file__).resolve().parents[1]
+    package_dir = package_dir or ROOT / "pipelines"
     digest = hashlib.sha256()
     for path in sorted(p for p in package_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
