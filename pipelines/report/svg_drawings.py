@@ -125,8 +125,8 @@ def _record(image, stream, width: float, height: float) -> bytes:
 
 def _fresh_svg(image) -> SVG:
     """The image's SVG as WeasyPrint made it from the parsed file, before any drawing: drawing builds
-    a node for every element and keeps them, with the stream drawn on, in the SVG drawn (about 1.2 MB
-    a chart, for as long as the paper is laid out), so a copy is drawn and dies with the recording."""
+    a node for every element and keeps them, with the stream drawn on, in the SVG drawn (about 2 MB a
+    chart, for as long as the paper is laid out), so a copy is drawn and dies with the recording."""
     svg = image._svg
     return SVG(svg.tree._etree_node, svg.url, svg.font_config, svg.url_fetcher)
 

@@ -59,18 +59,15 @@ def garbage_of_block_freed():
     that leaves a known heap of cycles in a process that otherwise never collects it (the PDF's layout
     processes run with the collector off). Where something froze objects before (the command line's
     modules), the block ends with an ordinary full collection instead, leaving that freeze as it was."""
-    if gc.get_freeze_count():
-        try:
-            yield
-        finally:
-            gc.collect()
-        return
-    gc.freeze()
+    freezing = not gc.get_freeze_count()
+    if freezing:
+        gc.freeze()
     try:
         yield
     finally:
         gc.collect()
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
 
 
 def return_freed_memory() -> bool:

@@ -78,7 +78,7 @@ def test_kept_drawings_and_subsets_give_weasyprints_own_bytes_and_skip_its_work(
 
 def test_recording_a_drawing_leaves_nothing_of_it_in_a_process_that_never_collects(tmp_path, charts, monkeypatch):
     """The layout processes run with the collector off. A chart drawn to be recorded is drawn on a copy
-    of its SVG, freed with what the drawing built (a node per element, the stream: about 1.2 MB a
+    of its SVG, freed with what the drawing built (a node per element, the stream: about 2 MB a
     chart), while the SVG WeasyPrint laid out stays undrawn; the drawing is WeasyPrint's own all the same."""
     import gc
     import weakref
